@@ -1,0 +1,62 @@
+"""Write output files all-or-nothing: to a temporary name beside the target, then rename."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from gaitcheck.errors import OutputError
+
+_REASONS = {
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "its folder does not exist",
+    errno.EISDIR: "is a folder",
+}
+
+
+def output_problem(error: OSError) -> str:
+    """A short human reason for an OSError met while writing."""
+    return _REASONS.get(error.errno, error.strerror or str(error))
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `target`, on failure it vanishes.
+
+    Errors from the file system become an `OutputError` naming `target`.
+    """
+    target = check_output_path(target)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+    except OSError as error:
+        raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
+    temp = Path(temp_name)
+    try:
+        yield temp
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except OSError as error:
+        raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def check_output_path(target: str | Path) -> Path:
+    """Fail early (before long work) if `target` could not be written: a folder, no folder, no access."""
+    target = Path(target)
+    if target.is_dir():
+        raise OutputError(target, "is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise OutputError(target, "its folder does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise OutputError(target, "cannot be written: permission denied")
+    return target

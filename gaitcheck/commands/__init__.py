@@ -1,0 +1,1 @@
+"""One module per CLI subcommand: parse options, call the pipeline, print."""

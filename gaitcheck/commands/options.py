@@ -1,0 +1,27 @@
+"""Options shared by the commands that run the pose model."""
+from __future__ import annotations
+
+import click
+
+TURNS = {"auto": None, "0": 0, "90": 90, "180": 180, "270": 270}
+
+
+def pose_options(command):
+    """Add --model, --stride, --max-side, --max-persons, --person and --turn to a command."""
+    decorators = [
+        click.option("--model", type=click.Path(dir_okay=False), default=None,
+                     help="Pose Landmarker .task file (default: the bundled model)."),
+        click.option("--stride", type=click.IntRange(1, 100), default=1, show_default=True,
+                     help="Analyse every N-th frame."),
+        click.option("--max-side", type=click.IntRange(64, 8192), default=1280, show_default=True,
+                     help="Scale frames down to this longer side for inference (coordinates stay in full-size pixels)."),
+        click.option("--max-persons", type=click.IntRange(1, 10), default=2, show_default=True,
+                     help="How many people the model looks for per frame."),
+        click.option("--person", type=click.IntRange(0, None), default=0, show_default=True,
+                     help="Which tracked person to analyse: 0 = the walker (most walking-like travel), 1 = the next, …"),
+        click.option("--turn", type=click.Choice(list(TURNS)), default="auto", show_default=True,
+                     help="Clockwise turn to stand the frames upright; auto detects clips stored sideways."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command

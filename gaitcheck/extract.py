@@ -1,0 +1,174 @@
+"""Clip → upright frames → poses per frame → the walker's track → a raw landmark series.
+
+Decoding runs in a thread beside inference (OpenCV and MediaPipe both release the GIL), with
+a small bounded queue so memory stays flat whatever the clip's length.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from gaitcheck import video
+from gaitcheck.errors import NotAnalysableError
+from gaitcheck.orientation import Orientation, vote
+from gaitcheck.pose import Pose, PoseEstimator
+from gaitcheck.series import LandmarkSeries, empty_series
+from gaitcheck.track import Candidate, assign_tracks, rank_walkers
+
+DEFAULT_MAX_SIDE = 1280
+ORIENTATION_SAMPLES = 8
+MIN_TRACK_FRAMES = 5  # a track shorter than this is noise (a flicker), not a person
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What extraction found: the walker's raw series and the facts around it."""
+
+    series: LandmarkSeries
+    info: video.VideoInfo
+    orientation: Orientation
+    candidates: list[Candidate]
+    person: int  # rank of the chosen candidate (0 = the walker by the default rule)
+    frames_read: int
+
+    @property
+    def persons_seen(self) -> int:
+        return sum(1 for c in self.candidates if c.frames >= MIN_TRACK_FRAMES)
+
+
+def prefetch(items: Iterable[T], depth: int = 4) -> Iterator[T]:
+    """Iterate `items` in a background thread, at most `depth` ahead (bounded memory)."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                buffer.put(item)
+            buffer.put(done)
+        except BaseException as error:  # handed to the consumer, re-raised there
+            buffer.put(error)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                buffer.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)
+
+
+def _rgb_frames(path: Path, **options) -> Iterator[tuple[video.Frame, np.ndarray]]:
+    import cv2
+
+    for frame in video.frames(path, **options):
+        yield frame, cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+
+
+def find_orientation(path: str | Path, info: video.VideoInfo, model: str | Path | None = None) -> Orientation:
+    """Decide whether the clip must be turned to stand its people up (see orientation.py)."""
+    import cv2
+
+    wanted = set(np.linspace(0, max(info.frame_count - 1, 0), ORIENTATION_SAMPLES).astype(int).tolist())
+    stills = [
+        cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+        for frame in video.frames(path, max_side=640)
+        if frame.index in wanted
+    ]
+    with PoseEstimator(model, max_persons=1, video=False) as estimator:
+        found = [estimator.detect(image) for image in stills]
+        turn, bodies = vote(found)
+        if bodies:
+            reason = "upright" if turn == 0 else f"bodies lie on their side: frames turned {turn}° clockwise"
+            return Orientation(turn, len(stills), bodies, reason)
+        best = (0, 0)
+        for candidate in (90, 270, 180):
+            count = sum(bool(estimator.detect(video.turn_image(image, candidate))) for image in stills)
+            best = max(best, (count, candidate))
+    if best[0] == 0:
+        return Orientation(0, len(stills), 0, "nobody found in the sample frames; left as stored")
+    return Orientation(best[1], len(stills), best[0], f"people found only when turned {best[1]}° clockwise")
+
+
+def extract(
+    path: str | Path,
+    *,
+    model: str | Path | None = None,
+    stride: int = 1,
+    max_side: int | None = DEFAULT_MAX_SIDE,
+    max_persons: int = 2,
+    person: int = 0,
+    turn: int | None = None,
+    progress: Progress | None = None,
+) -> Extraction:
+    """Run the pose model over the clip and return the chosen person's raw landmark series.
+
+    `turn=None` detects a missing rotation flag; pass 0/90/180/270 to force one.
+    Raises NotAnalysableError when the clip has no frames or nobody is found.
+    """
+    path = Path(path)
+    info = video.probe(path)
+    if turn is None:
+        orientation = find_orientation(path, info, model)
+    else:
+        orientation = Orientation(turn % 360, 0, 0, f"turned {turn % 360}° clockwise as asked")
+    upright = (info.height, info.width) if orientation.turn in (90, 270) else (info.width, info.height)
+    expected = max(1, -(-info.frame_count // stride))
+
+    times: list[float] = []
+    indices: list[int] = []
+    detections: list[list[Pose]] = []
+    with PoseEstimator(model, max_persons=max_persons, video=True) as estimator:
+        frames = prefetch(_rgb_frames(path, stride=stride, turn=orientation.turn, max_side=max_side))
+        for frame, rgb in frames:
+            detections.append(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=upright))
+            times.append(frame.time_s)
+            indices.append(frame.index)
+            if progress:
+                progress(len(times), max(expected, len(times)))
+    if not times:
+        raise NotAnalysableError(path, "holds no decodable video frames")
+    times_array = np.asarray(times)
+    tracks = assign_tracks(detections, times_array)
+    candidates = rank_walkers(tracks, detections, times_array)
+    if not candidates:
+        raise NotAnalysableError(path, f"nobody found in any of its {len(times)} frames")
+    if not 0 <= person < len(candidates):
+        raise NotAnalysableError(path, f"--person {person} asked, but only {len(candidates)} people were tracked")
+    chosen = tracks[candidates[person].track]
+
+    series = empty_series(
+        len(times), upright[0], upright[1], info.fps, source=str(path), turn=orientation.turn,
+    )
+    series.times[:] = times_array
+    series.frame_index[:] = indices
+    for frame, index in zip(chosen.frames, chosen.poses):
+        pose = detections[frame][index]
+        series.xy[frame] = pose.xy
+        series.visibility[frame] = pose.visibility
+        series.presence[frame] = pose.presence
+        series.world[frame] = pose.world
+        series.detected[frame] = True
+    return Extraction(series, info, orientation, candidates, person, len(times))

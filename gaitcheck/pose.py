@@ -1,0 +1,141 @@
+"""MediaPipe's Pose Landmarker behind a small interface: an image in, poses in pixels out.
+
+Knows nothing about posture. One `PoseEstimator` per process (it is not picklable); a worker
+that handles a time chunk of a clip opens its own. Always use it as a context manager:
+mediapipe 1.2 left to its finaliser prints a traceback at interpreter exit.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gaitcheck.landmarks import NUM_LANDMARKS
+from gaitcheck.model import find_model
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One person's 33 landmarks in one frame.
+
+    xy: (33, 2) pixels in the upright full-resolution frame (x right, y down).
+    z: (33,) MediaPipe's relative depth, scaled to pixels like x.
+    visibility, presence: (33,) in [0, 1].
+    world: (33, 3) metres, origin between the hips (MediaPipe's world landmarks).
+    """
+
+    xy: np.ndarray
+    z: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    world: np.ndarray
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence the C++ log lines TFLite and glog print while a landmarker starts."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class PoseEstimator:
+    """The Pose Landmarker in VIDEO mode (tracking between frames) or IMAGE mode (stills).
+
+    `detect(rgb, time_ms)` returns the poses found, in pixels of a frame of size
+    `frame_size` (the image may be a scaled-down copy; coordinates are scaled back up).
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        *,
+        max_persons: int = 2,
+        video: bool = True,
+        min_detection: float = 0.5,
+        min_presence: float = 0.5,
+        min_tracking: float = 0.5,
+    ) -> None:
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self.model = find_model(model)
+        self.video = video
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self.model)),
+            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+            num_poses=max_persons,
+            min_pose_detection_confidence=min_detection,
+            min_pose_presence_confidence=min_presence,
+            min_tracking_confidence=min_tracking,
+        )
+        with _quiet_stderr():
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._last_ms = -1
+        self._quiet = True  # until someone is found: see detect()
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the landmarker now (not in a finaliser, which mediapipe 1.2 gets wrong)."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def detect(self, rgb: np.ndarray, time_ms: float = 0.0, frame_size: tuple[int, int] | None = None) -> list[Pose]:
+        """Poses in `rgb` (H×W×3 uint8, RGB); pixel coordinates in a frame of `frame_size` (w, h)."""
+        import mediapipe as mp
+
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if self._quiet:
+            # MediaPipe logs a harmless one-off projection warning at the first frame in which
+            # it finds someone; keep stderr quiet until then.
+            with _quiet_stderr():
+                self._quiet = False
+                poses = self.detect(rgb, time_ms, frame_size)
+            self._quiet = not poses
+            return poses
+        if self.video:
+            # VIDEO mode needs strictly increasing timestamps; a variable-frame-rate clip can
+            # repeat one, so nudge it forward by a millisecond.
+            stamp = max(int(round(time_ms)), self._last_ms + 1)
+            self._last_ms = stamp
+            result = self._landmarker.detect_for_video(image, stamp)
+        else:
+            result = self._landmarker.detect(image)
+        width, height = frame_size or (rgb.shape[1], rgb.shape[0])
+        return [
+            _to_pose(landmarks, world, width, height)
+            for landmarks, world in zip(result.pose_landmarks, result.pose_world_landmarks)
+        ]
+
+
+def _to_pose(landmarks, world, width: int, height: int) -> Pose:
+    values = np.array(
+        [(p.x, p.y, p.z, p.visibility or 0.0, p.presence or 0.0) for p in landmarks], dtype=np.float32
+    ).reshape(NUM_LANDMARKS, 5)
+    world_xyz = np.array([(p.x, p.y, p.z) for p in world], dtype=np.float32).reshape(NUM_LANDMARKS, 3)
+    xy = values[:, :2] * np.array([width, height], dtype=np.float32)
+    return Pose(
+        xy=xy, z=values[:, 2] * width, visibility=values[:, 3], presence=values[:, 4], world=world_xyz
+    )

@@ -1,0 +1,270 @@
+"""The walker's 3D skeleton at any instant, from its posture, body size and stride schedule.
+
+Walker coordinates: metres, x = walking direction, y = up, z = the walker's right; the floor
+is y = 0. Segment lengths are Winter's fractions of stature. The pelvis height comes from the
+feet (the lowest sole point touches the floor), which also gives the vertical bob; the pelvis
+moves forward at the speed the stance foot moves backward, so the feet barely slide.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from gaitcheck.landmarks import NUM_LANDMARKS, Landmark
+from gaitcheck.synth import gait
+from gaitcheck.synth.posture import Posture
+
+# Winter (2009), segment lengths as fractions of stature.
+THIGH = 0.245
+SHANK = 0.246
+ANKLE_HEIGHT = 0.039
+FOOT = 0.152
+TRUNK = 0.288  # hip joint (0.530) to shoulder (0.818)
+SHOULDER_WIDTH = 0.24  # between shoulder joint centres (biacromial is 0.259)
+HIP_WIDTH = 0.15  # between the hip landmarks
+NECK_TO_EAR = 0.107  # mid-shoulder to the ears (tragus ~0.925)
+UPPER_ARM = 0.186
+FOREARM = 0.146
+HAND = 0.108
+
+SIDES = ("left", "right")
+SIGN = {"left": -1.0, "right": 1.0}  # along +z, the walker's right
+
+X, Y, Z = np.eye(3)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def _deg(a: float | np.ndarray) -> np.ndarray:
+    return np.radians(a)
+
+
+@dataclass(frozen=True)
+class Frame3D:
+    """Everything the renderer needs at one instant, in walker coordinates (metres)."""
+
+    points: dict[str, np.ndarray]  # named 3D points: landmarks by Landmark name, plus extras
+    trunk_axes: tuple[np.ndarray, np.ndarray, np.ndarray]  # forward, up, right of the chest
+    pelvis_axes: tuple[np.ndarray, np.ndarray, np.ndarray]
+    head_axes: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    def landmarks(self) -> np.ndarray:
+        """(33, 3) array in MediaPipe order."""
+        return np.array([self.points[lm.name] for lm in Landmark])
+
+
+@dataclass(frozen=True)
+class Walker:
+    """A walker: posture, stature (m) and stride schedule; `pose(t)` gives the skeleton."""
+
+    posture: Posture
+    stature: float
+    schedule: gait.Schedule
+    treadmill: bool = False
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # ---- legs -------------------------------------------------------------------------------
+    def _leg(self, side: str, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Leg points relative to the hip joint (x, y) for times t (vectorised)."""
+        H = self.stature
+        p = self.posture
+        phase = self.schedule.cycles(t, side)
+        scale = p.step_scale_left if side == "left" else p.step_scale_right
+        thigh = _deg(gait.thigh_angle(phase, scale))
+        shank = thigh - _deg(gait.knee_flexion(phase))
+        pitch = _deg(gait.foot_pitch(phase, p.heel_strike))
+        knee = np.stack([THIGH * H * np.sin(thigh), -THIGH * H * np.cos(thigh)], -1)
+        ankle = knee + np.stack([SHANK * H * np.sin(shank), -SHANK * H * np.cos(shank)], -1)
+        along = np.stack([np.cos(pitch), np.sin(pitch)], -1)  # heel → toe
+        normal = np.stack([-np.sin(pitch), np.cos(pitch)], -1)  # up out of the sole
+        ah = ANKLE_HEIGHT * H
+        fl = FOOT * H
+        return {
+            "knee": knee, "ankle": ankle,
+            "heel": ankle - 0.22 * fl * along - 0.6 * ah * normal,
+            "toe": ankle + 0.72 * fl * along - 0.65 * ah * normal,
+            "sole_heel": ankle - 0.22 * fl * along - ah * normal,
+            "sole_toe": ankle + 0.78 * fl * along - ah * normal,
+            "toe_tip": ankle + 0.8 * fl * along - 0.5 * ah * normal,
+        }
+
+    def _hip_offsets(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pelvic obliquity (rad, + right hip lower) and pelvic yaw (rad) at times t."""
+        left = self.schedule.cycles(t, "left")
+        # Left single stance (left phase ~0.1–0.5): the right (swing) side drops, and back.
+        obliquity = _deg(self.posture.pelvic_drop_deg) * np.sin(2 * np.pi * left)
+        yaw = _deg(4.0) * np.cos(2 * np.pi * self.schedule.cycles(t, "right"))
+        return obliquity, yaw
+
+    def _hip_joint(self, side: str, obliquity: np.ndarray, yaw: np.ndarray) -> np.ndarray:
+        """Hip joint relative to the pelvis centre, (n, 3)."""
+        half = 0.5 * HIP_WIDTH * self.stature * SIGN[side]
+        return half * np.stack([np.sin(yaw) * np.cos(obliquity), -np.sin(obliquity),
+                                np.cos(yaw) * np.cos(obliquity)], -1)
+
+    def pelvis_height(self, t: np.ndarray) -> np.ndarray:
+        """Height of the pelvis centre that puts the lowest sole point on the floor."""
+        obliquity, yaw = self._hip_offsets(t)
+        lowest = []
+        for side in SIDES:
+            leg = self._leg(side, t)
+            hip_y = self._hip_joint(side, obliquity, yaw)[..., 1]
+            lowest.append(np.minimum(leg["sole_heel"][..., 1], leg["sole_toe"][..., 1]) + hip_y)
+        return -np.minimum(*lowest)
+
+    def foot_contact_height(self, side: str, t: np.ndarray) -> np.ndarray:
+        """Height above the floor of one foot's lowest sole point (0 = on the floor)."""
+        obliquity, yaw = self._hip_offsets(t)
+        leg = self._leg(side, t)
+        hip_y = self._hip_joint(side, obliquity, yaw)[..., 1]
+        low = np.minimum(leg["sole_heel"][..., 1], leg["sole_toe"][..., 1]) + hip_y
+        return low + self.pelvis_height(t)
+
+    @cached_property
+    def speed(self) -> float:
+        """Walking speed (m/s): how fast the flat stance foot moves back relative to the hip."""
+        if self.treadmill:
+            return 0.0
+        strike = self.schedule.right_strikes
+        i = len(strike) // 2
+        t = np.linspace(strike[i] + 0.12 * (strike[i + 1] - strike[i]),
+                        strike[i] + 0.42 * (strike[i + 1] - strike[i]), 40)
+        x = self._leg("right", t)["ankle"][:, 0]
+        return float(-(x[-1] - x[0]) / (t[-1] - t[0]))
+
+    @property
+    def belt_speed(self) -> float:
+        """On a treadmill the belt carries the stance foot back at the would-be walking speed."""
+        return Walker(self.posture, self.stature, self.schedule, False).speed
+
+    # ---- whole body at one instant ----------------------------------------------------------
+    def pose(self, t: float) -> Frame3D:
+        """The full skeleton at time t (seconds)."""
+        H = self.stature
+        p = self.posture
+        ta = np.array([t])
+        obliquity, yaw = (v[0] for v in self._hip_offsets(ta))
+        phase_left = float(self.schedule.cycles(t, "left"))
+        phase_right = float(self.schedule.cycles(t, "right"))
+        sway = -0.018 * np.sin(2 * np.pi * phase_left)  # towards the stance leg
+        pelvis = np.array([self.speed * t, float(self.pelvis_height(ta)[0]), sway])
+        pts: dict[str, np.ndarray] = {"pelvis": pelvis}
+
+        for side in SIDES:
+            hip = pelvis + self._hip_joint(side, np.array([obliquity]), np.array([yaw]))[0]
+            leg = self._leg(side, ta)
+            pts[f"{side.upper()}_HIP"] = hip
+            for key, value in leg.items():
+                pts[f"{side}_{key}"] = hip + np.array([value[0, 0], value[0, 1], 0.0])
+            pts[f"{side.upper()}_KNEE"] = pts[f"{side}_knee"]
+            pts[f"{side.upper()}_ANKLE"] = pts[f"{side}_ankle"]
+            pts[f"{side.upper()}_HEEL"] = pts[f"{side}_heel"]
+            pts[f"{side.upper()}_FOOT_INDEX"] = pts[f"{side}_toe"]
+        hip_mid = 0.5 * (pts["LEFT_HIP"] + pts["RIGHT_HIP"])
+
+        # Trunk: a straight line from mid-hip to mid-shoulder at the posture's lean.
+        lean = p.trunk_lean_deg + 0.8 * np.sin(4 * np.pi * phase_right)
+        trunk_dir = _unit(np.array([np.tan(_deg(lean)), 1.0, np.tan(_deg(p.lateral_lean_deg))]))
+        shoulder_mid = hip_mid + TRUNK * H * trunk_dir
+        tilt = _deg(p.shoulder_tilt_deg)
+        twist = -0.8 * yaw
+        shoulder_line = np.array([np.sin(twist) * np.cos(tilt), -np.sin(tilt),
+                                  np.cos(twist) * np.cos(tilt)])
+        for side in SIDES:
+            pts[f"{side.upper()}_SHOULDER"] = shoulder_mid + 0.5 * SHOULDER_WIDTH * H * SIGN[side] * shoulder_line
+        up = trunk_dir
+        right = _unit(shoulder_line - np.dot(shoulder_line, up) * up)
+        forward = np.cross(up, right)
+        pts["shoulder_mid"] = shoulder_mid
+        pts["hip_mid"] = hip_mid
+
+        self._arms(pts, forward, up, right, phase_left, phase_right)
+        head_axes = self._head(pts, shoulder_mid)
+        pelvis_right = _unit(pts["RIGHT_HIP"] - pts["LEFT_HIP"])
+        pelvis_axes = (np.cross(Y, pelvis_right), Y, pelvis_right)
+        return Frame3D(points=pts, trunk_axes=(forward, up, right), pelvis_axes=pelvis_axes,
+                       head_axes=head_axes)
+
+    def _arms(self, pts: dict, forward: np.ndarray, up: np.ndarray, right: np.ndarray,
+              phase_left: float, phase_right: float) -> None:
+        """Shoulder→elbow swings opposite the contralateral leg; the elbow flexes forward."""
+        H = self.stature
+        p = self.posture
+        offset = -4.0
+        for side in SIDES:
+            amplitude = p.arm_swing_left_deg if side == "left" else p.arm_swing_right_deg
+            other = phase_right if side == "left" else phase_left
+            wave = np.cos(2 * np.pi * other)  # +1 when the other leg strikes: this arm forward
+            swing = _deg(offset + 0.5 * amplitude * wave)
+            abduct = _deg(p.elbow_flare_deg)
+            s = SIGN[side]
+            upper = (np.sin(swing) * np.cos(abduct) * forward - np.cos(swing) * np.cos(abduct) * up
+                     + s * np.sin(abduct) * right)
+            shoulder = pts[f"{side.upper()}_SHOULDER"]
+            elbow = shoulder + UPPER_ARM * H * upper
+            flex = _deg(np.clip(20.0 + 0.5 * (np.degrees(swing) - offset) + 6.0 * wave * (amplitude > 0), 8.0, 70.0))
+            bend = _unit(forward - np.dot(forward, upper) * upper)
+            fore = np.cos(flex) * upper + np.sin(flex) * bend
+            towards_mid = _deg(p.arm_midline_deg) * max(0.0, wave)
+            side_axis = _unit(right - np.dot(right, fore) * fore)
+            fore = _unit(np.cos(towards_mid) * fore - s * np.sin(towards_mid) * side_axis)
+            wrist = elbow + FOREARM * H * fore
+            hand_dir = _unit(fore + 0.25 * bend)
+            across = _unit(np.cross(hand_dir, side_axis)) if s > 0 else -_unit(np.cross(hand_dir, side_axis))
+            name = side.upper()
+            pts[f"{name}_ELBOW"] = elbow
+            pts[f"{name}_WRIST"] = wrist
+            pts[f"{name}_INDEX"] = wrist + 0.75 * HAND * H * hand_dir + 0.012 * H * forward
+            pts[f"{name}_PINKY"] = wrist + 0.68 * HAND * H * hand_dir - 0.012 * H * forward
+            pts[f"{name}_THUMB"] = wrist + 0.42 * HAND * H * hand_dir + 0.025 * H * forward - 0.01 * H * s * right
+            pts[f"{side}_hand_tip"] = wrist + 0.8 * HAND * H * hand_dir
+            del across
+
+    def _head(self, pts: dict, shoulder_mid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ears over the shoulders at the head-forward angle; pitch and tilt turn the head."""
+        H = self.stature
+        p = self.posture
+        neck_dir = _unit(np.array([np.tan(_deg(p.head_forward_deg)), 1.0,
+                                   np.tan(_deg(p.lateral_lean_deg))]))
+        ear_mid = shoulder_mid + NECK_TO_EAR * H * neck_dir
+        pitch, tilt = _deg(p.head_pitch_deg), _deg(p.head_tilt_deg)
+        f = np.array([np.cos(pitch), -np.sin(pitch), 0.0])
+        r = np.cos(tilt) * Z + np.sin(tilt) * np.cross(f, Z)
+        u = np.cross(r, f)
+        centre = ear_mid + 0.01 * H * f + 0.012 * H * u
+        pts["head_centre"] = centre
+        pts["ear_mid"] = ear_mid
+        pts["neck_top"] = ear_mid - 0.03 * H * u
+        for side in SIDES:
+            s = SIGN[side]
+            name = side.upper()
+            eye = ear_mid + 0.062 * H * f + 0.02 * H * s * r
+            pts[f"{name}_EYE"] = eye
+            pts[f"{name}_EYE_INNER"] = eye - 0.008 * H * s * r
+            pts[f"{name}_EYE_OUTER"] = eye + 0.008 * H * s * r
+            pts[f"{name}_EAR"] = ear_mid + 0.047 * H * s * r
+            pts[f"MOUTH_{name}"] = centre + 0.045 * H * f - 0.045 * H * u + 0.014 * H * s * r
+        pts["NOSE"] = centre + 0.066 * H * f - 0.024 * H * u
+        pts["nose_root"] = centre + 0.05 * H * f - 0.008 * H * u
+        return f, u, r
+
+
+def place(points: dict[str, np.ndarray], origin: np.ndarray, heading_deg: float) -> dict[str, np.ndarray]:
+    """Walker coordinates → world: rotate by the heading about the vertical, then shift."""
+    h = np.radians(heading_deg)
+    rot = np.array([[np.cos(h), 0.0, np.sin(h)], [0.0, 1.0, 0.0], [-np.sin(h), 0.0, np.cos(h)]])
+    return {k: origin + rot @ v for k, v in points.items()}
+
+
+def rotate_axes(axes: tuple[np.ndarray, ...], heading_deg: float) -> tuple[np.ndarray, ...]:
+    """Turn direction vectors by the heading (no shift)."""
+    h = np.radians(heading_deg)
+    rot = np.array([[np.cos(h), 0.0, np.sin(h)], [0.0, 1.0, 0.0], [-np.sin(h), 0.0, np.cos(h)]])
+    return tuple(rot @ a for a in axes)
+
+
+assert NUM_LANDMARKS == 33

@@ -1,0 +1,150 @@
+"""Open a clip, probe it, and stream its frames upright with their real timestamps.
+
+Frames are decoded one at a time (never the whole clip in memory). OpenCV's FFmpeg backend
+applies a rotation flag itself, so a portrait phone clip already comes out upright; clips
+stored sideways *without* a flag are turned by the caller with `turn` (see `orientation.py`).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gaitcheck.errors import InputError, NotAnalysableError
+
+VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What probing a clip found. Width and height are those of the upright decoded frame."""
+
+    path: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int  # as the container states it; may be approximate
+    duration_s: float
+    rotation: int  # degrees of rotation metadata that the decoder applied (0, 90, 180, 270)
+    codec: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame: its index in the clip, its presentation time and the BGR image."""
+
+    index: int
+    time_s: float
+    image: np.ndarray
+
+
+def check_readable_file(path: str | Path) -> Path:
+    """Fail with a one-line error unless `path` is an existing, non-empty regular file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a video file")
+    if not os.access(path, os.R_OK):
+        raise InputError(path, "cannot be read (permission denied)")
+    if path.stat().st_size == 0:
+        raise NotAnalysableError(path, "is an empty file")
+    return path
+
+
+def _open(path: Path):
+    import cv2
+
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    if not capture.isOpened():
+        capture.release()
+        raise NotAnalysableError(path, "is not a video OpenCV can read (unknown or damaged container)")
+    return capture
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Return the clip's facts; decodes the first frame to be sure the clip really plays."""
+    import cv2
+
+    path = check_readable_file(path)
+    capture = _open(path)
+    try:
+        ok, first = capture.read()
+        if not ok or first is None:
+            raise NotAnalysableError(path, "holds no decodable video frames")
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        if not np.isfinite(fps) or fps <= 0 or fps > 1000:
+            raise NotAnalysableError(path, f"reports an impossible frame rate ({fps:g} fps)")
+        frame_count = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 1)
+        fourcc = int(capture.get(cv2.CAP_PROP_FOURCC))
+        codec = fourcc.to_bytes(4, "little").decode("ascii", "replace").strip("\x00 ") if fourcc > 0 else "?"
+        rotation = int(capture.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
+    finally:
+        capture.release()
+    height, width = first.shape[:2]
+    return VideoInfo(
+        path=str(path), width=width, height=height, fps=float(fps), frame_count=frame_count,
+        duration_s=frame_count / fps, rotation=rotation, codec=codec,
+    )
+
+
+def turn_image(image: np.ndarray, turn: int) -> np.ndarray:
+    """Rotate an image clockwise by `turn` degrees (a multiple of 90)."""
+    import cv2
+
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    turn %= 360
+    return image if turn == 0 else cv2.rotate(image, codes[turn])
+
+
+def fit_within(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """The size of a frame scaled down (never up) so its longer side is at most `max_side`."""
+    if not max_side or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def frames(
+    path: str | Path,
+    *,
+    stride: int = 1,
+    start: int = 0,
+    stop: int | None = None,
+    turn: int = 0,
+    max_side: int | None = None,
+) -> Iterator[Frame]:
+    """Yield frames `start, start+stride, …` (before `stop`), upright, optionally scaled down.
+
+    Timestamps are the decoder's presentation times, so variable-frame-rate clips keep their
+    real timing. Frames that are skipped by `stride` are grabbed but not converted.
+    A clip that ends early (truncated) simply stops; the caller sees how many frames came.
+    """
+    import cv2
+
+    if stride < 1:
+        raise ValueError("stride must be >= 1")
+    path = check_readable_file(path)
+    capture = _open(path)
+    try:
+        index = 0
+        while stop is None or index < stop:
+            wanted = index >= start and (index - start) % stride == 0
+            if not capture.grab():
+                return
+            if wanted:
+                ok, image = capture.retrieve()
+                if not ok or image is None:
+                    return
+                time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+                image = turn_image(image, turn)
+                size = fit_within(image.shape[1], image.shape[0], max_side)
+                if size != (image.shape[1], image.shape[0]):
+                    image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+                yield Frame(index=index, time_s=time_s, image=image)
+            index += 1
+    finally:
+        capture.release()
