@@ -19,7 +19,10 @@ from gaitcheck.errors import NotAnalysableError
 from gaitcheck.orientation import Orientation, vote
 from gaitcheck.pose import Pose, PoseEstimator
 from gaitcheck.series import LandmarkSeries, empty_series
-from gaitcheck.track import Candidate, assign_tracks, rank_walkers
+from gaitcheck.refine import look_again, predict_boxes
+from gaitcheck.track import (
+    Candidate, assign_tracks, body_height, drop_duplicates, hip_centre, rank_walkers, stitch,
+)
 
 DEFAULT_MAX_SIDE = 1280
 ORIENTATION_SAMPLES = 8
@@ -39,6 +42,7 @@ class Extraction:
     candidates: list[Candidate]
     person: int  # rank of the chosen candidate (0 = the walker by the default rule)
     frames_read: int
+    refound: int = 0  # frames where the walker was found only by the zoomed second look
 
     @property
     def persons_seen(self) -> int:
@@ -122,10 +126,12 @@ def extract(
     person: int = 0,
     turn: int | None = None,
     progress: Progress | None = None,
+    second_look: bool = True,
 ) -> Extraction:
     """Run the pose model over the clip and return the chosen person's raw landmark series.
 
     `turn=None` detects a missing rotation flag; pass 0/90/180/270 to force one.
+    `second_look` zooms in on frames where the walker went missing (see refine.py).
     Raises NotAnalysableError when the clip has no frames or nobody is found.
     """
     path = Path(path)
@@ -143,7 +149,7 @@ def extract(
     with PoseEstimator(model, max_persons=max_persons, video=True) as estimator:
         frames = prefetch(_rgb_frames(path, stride=stride, turn=orientation.turn, max_side=max_side))
         for frame, rgb in frames:
-            detections.append(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=upright))
+            detections.append(drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=upright)))
             times.append(frame.time_s)
             indices.append(frame.index)
             if progress:
@@ -157,18 +163,39 @@ def extract(
         raise NotAnalysableError(path, f"nobody found in any of its {len(times)} frames")
     if not 0 <= person < len(candidates):
         raise NotAnalysableError(path, f"--person {person} asked, but only {len(candidates)} people were tracked")
-    chosen = tracks[candidates[person].track]
+    chosen = stitch(tracks, candidates[person].track, detections, times_array, frame_width=upright[0])
+    walker = {frame: detections[frame][index] for frame, index in zip(chosen.frames, chosen.poses)}
+    refound = 0
+    if second_look:
+        others = {
+            frame: [hip_centre(pose.xy) for pose in poses if pose is not walker.get(frame)]
+            for frame, poses in enumerate(detections)
+        }
+        found_again = _second_look(path, walker, others, times_array, indices, upright, orientation.turn, model)
+        walker.update(found_again)
+        refound = len(found_again)
 
     series = empty_series(
         len(times), upright[0], upright[1], info.fps, source=str(path), turn=orientation.turn,
     )
     series.times[:] = times_array
     series.frame_index[:] = indices
-    for frame, index in zip(chosen.frames, chosen.poses):
-        pose = detections[frame][index]
+    for frame, pose in walker.items():
         series.xy[frame] = pose.xy
         series.visibility[frame] = pose.visibility
         series.presence[frame] = pose.presence
         series.world[frame] = pose.world
         series.detected[frame] = True
-    return Extraction(series, info, orientation, candidates, person, len(times))
+    return Extraction(series, info, orientation, candidates, person, len(times), refound)
+
+
+def _second_look(path, walker: dict[int, Pose], others, times, indices, size, turn, model) -> dict[int, Pose]:
+    sighted = np.zeros(len(times), dtype=bool)
+    centres = np.full((len(times), 2), np.nan)
+    heights = np.full(len(times), np.nan)
+    for frame, pose in walker.items():
+        sighted[frame] = True
+        centres[frame] = hip_centre(pose.xy)
+        heights[frame] = body_height(pose.xy)
+    boxes = predict_boxes(sighted, centres, heights, times)
+    return look_again(path, boxes, indices, size, turn=turn, model=model, others=others)
