@@ -15,6 +15,12 @@ import numpy as np
 
 from gaitcheck.errors import InputError, NotAnalysableError
 
+# FFmpeg and OpenCV print their own warnings on stderr ("moov atom not found", "Invalid NAL unit
+# size", "[ WARN:0@0.01] … can't be used to capture by name"); gaitcheck reports a bad clip itself,
+# in one line. OpenCV reads this variable when it opens its first capture, so it is set at import
+# (setdefault: export OPENCV_FFMPEG_LOGLEVEL=32 to see FFmpeg's messages when debugging).
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp")
 
 
@@ -58,6 +64,9 @@ def check_readable_file(path: str | Path) -> Path:
 def _open(path: Path):
     import cv2
 
+    logging = cv2.utils.logging
+    if logging.getLogLevel() > logging.LOG_LEVEL_ERROR:
+        logging.setLogLevel(logging.LOG_LEVEL_ERROR)  # OpenCV's own warnings (see the top)
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not capture.isOpened():
         capture.release()
