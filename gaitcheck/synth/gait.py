@@ -15,7 +15,7 @@ from scipy.interpolate import CubicSpline
 # (phase, degrees) keypoints. The thigh angle is in space (not relative to the pelvis).
 THIGH = ((0.0, 25.0), (0.1, 22.0), (0.3, 6.0), (0.5, -16.0), (0.6, -12.0), (0.7, 2.0),
          (0.8, 19.0), (0.88, 27.0), (0.95, 25.5))
-KNEE = ((0.0, 3.0), (0.12, 17.0), (0.4, 5.0), (0.5, 10.0), (0.62, 40.0), (0.72, 62.0),
+KNEE = ((0.0, 2.0), (0.12, 17.0), (0.4, 6.0), (0.5, 20.0), (0.62, 40.0), (0.72, 62.0),
         (0.82, 44.0), (0.92, 9.0))
 # Foot pitch relative to the floor (toe up +): heel strike, foot flat, heel off, toe off.
 FOOT_HEEL_FIRST = ((0.0, 19.0), (0.08, 0.0), (0.42, 0.0), (0.52, -10.0), (0.62, -45.0),

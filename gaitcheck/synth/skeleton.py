@@ -7,12 +7,12 @@ moves forward at the speed the stance foot moves backward, so the feet barely sl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
-from gaitcheck.landmarks import NUM_LANDMARKS, Landmark
+from gaitcheck.landmarks import Landmark
 from gaitcheck.synth import gait
 from gaitcheck.synth.posture import Posture
 
@@ -65,7 +65,6 @@ class Walker:
     stature: float
     schedule: gait.Schedule
     treadmill: bool = False
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     # ---- legs -------------------------------------------------------------------------------
     def _leg(self, side: str, t: np.ndarray) -> dict[str, np.ndarray]:
@@ -182,7 +181,10 @@ class Walker:
         pts["shoulder_mid"] = shoulder_mid
         pts["hip_mid"] = hip_mid
 
-        self._arms(pts, forward, up, right, phase_left, phase_right)
+        # Arms swing in the sagittal plane of the trunk (the chest twist does not turn it), so
+        # the drawn side-view swing is exactly the posture's.
+        arm_right = _unit(Z - np.dot(Z, up) * up)
+        self._arms(pts, np.cross(up, arm_right), up, arm_right, phase_left, phase_right)
         head_axes = self._head(pts, shoulder_mid)
         pelvis_right = _unit(pts["RIGHT_HIP"] - pts["LEFT_HIP"])
         pelvis_axes = (np.cross(Y, pelvis_right), Y, pelvis_right)
@@ -214,7 +216,6 @@ class Walker:
             fore = _unit(np.cos(towards_mid) * fore - s * np.sin(towards_mid) * side_axis)
             wrist = elbow + FOREARM * H * fore
             hand_dir = _unit(fore + 0.25 * bend)
-            across = _unit(np.cross(hand_dir, side_axis)) if s > 0 else -_unit(np.cross(hand_dir, side_axis))
             name = side.upper()
             pts[f"{name}_ELBOW"] = elbow
             pts[f"{name}_WRIST"] = wrist
@@ -222,7 +223,6 @@ class Walker:
             pts[f"{name}_PINKY"] = wrist + 0.68 * HAND * H * hand_dir - 0.012 * H * forward
             pts[f"{name}_THUMB"] = wrist + 0.42 * HAND * H * hand_dir + 0.025 * H * forward - 0.01 * H * s * right
             pts[f"{side}_hand_tip"] = wrist + 0.8 * HAND * H * hand_dir
-            del across
 
     def _head(self, pts: dict, shoulder_mid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Ears over the shoulders at the head-forward angle; pitch and tilt turn the head."""
@@ -266,5 +266,3 @@ def rotate_axes(axes: tuple[np.ndarray, ...], heading_deg: float) -> tuple[np.nd
     rot = np.array([[np.cos(h), 0.0, np.sin(h)], [0.0, 1.0, 0.0], [-np.sin(h), 0.0, np.cos(h)]])
     return tuple(rot @ a for a in axes)
 
-
-assert NUM_LANDMARKS == 33

@@ -1,0 +1,232 @@
+"""The synthetic walker: truth agrees with what is drawn, presets do what they say, same seed
+same frames, and the pose model finds the figure."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from gaitcheck.landmarks import Landmark as L
+from gaitcheck.synth import render
+from gaitcheck.synth.clip import ClipSpec, build, compute_truth, frames, render_clip, truth_path
+from gaitcheck.synth.suite import SAMPLES, SUITE
+
+
+def _level(truth: dict) -> np.ndarray:
+    """Drawn landmark pixels with the known camera roll taken out (independent of truth.py)."""
+    px = np.array(truth["frames"]["landmarks_px"])
+    roll = np.radians(truth["view"]["camera_roll_deg"])
+    centre = np.array([truth["input"]["width"], truth["input"]["height"]]) / 2.0
+    c, s = np.cos(roll), np.sin(roll)
+    # The roll turns the picture counter-clockwise on screen (y down); undo it.
+    undo = np.array([[c, -s], [s, c]])
+    return (px - centre) @ undo.T + centre
+
+
+def _angle_from_up(vec: np.ndarray, screen_sign: float) -> np.ndarray:
+    return np.degrees(np.arctan2(screen_sign * vec[..., 0], -vec[..., 1]))
+
+
+def _mid(lm, a, b):
+    return 0.5 * (lm[:, a] + lm[:, b])
+
+
+@pytest.mark.parametrize("direction,roll", [("left_to_right", 0.0), ("right_to_left", 0.0), ("left_to_right", 7.0)])
+def test_ten_degree_lean_draws_a_ten_degree_hip_shoulder_line(direction, roll):
+    spec = ClipSpec(view="side", direction=direction, seed=5, duration=2.5, roll_deg=roll,
+                    overrides={"trunk_lean_deg": 10.0})
+    truth = compute_truth(spec)
+    lm = _level(truth)
+    forward = 1.0 if direction == "left_to_right" else -1.0
+    drawn = _angle_from_up(_mid(lm, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - _mid(lm, L.LEFT_HIP, L.RIGHT_HIP), forward)
+    assert np.median(drawn) == pytest.approx(10.0, abs=0.3)
+    assert np.all(np.abs(drawn - 10.0) < 1.0)  # only the small gait oscillation
+    assert truth["metrics"]["trunk_lean_deg"]["value"] == pytest.approx(np.median(drawn), abs=0.01)
+    assert truth["frames"]["series"]["trunk_lean_deg"] == pytest.approx(list(drawn), abs=0.01)
+
+
+def test_forty_degree_swing_spans_forty_degrees_per_stride():
+    spec = ClipSpec(view="side", seed=6, duration=4.0, overrides={"arm_swing_left_deg": 40.0, "arm_swing_right_deg": 20.0})
+    truth = compute_truth(spec)
+    lm = _level(truth)
+    t = np.array(truth["frames"]["t"])
+    trunk_down = _mid(lm, L.LEFT_HIP, L.RIGHT_HIP) - _mid(lm, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    strikes = [e["t"] for e in truth["heel_strikes"]["right"]]
+    assert len(strikes) >= 3
+    for side, swing in (("LEFT", 40.0), ("RIGHT", 20.0)):
+        arm = lm[:, L[f"{side}_ELBOW"]] - lm[:, L[f"{side}_SHOULDER"]]
+        angle = np.degrees(np.arctan2(arm[:, 0], arm[:, 1]) - np.arctan2(trunk_down[:, 0], trunk_down[:, 1]))
+        for a, b in zip(strikes[:-1], strikes[1:]):
+            inside = (t >= a) & (t < b)
+            assert np.ptp(angle[inside]) == pytest.approx(swing, abs=0.6)
+        assert truth["metrics"][f"arm_swing_{side.lower()}_deg"]["value"] == pytest.approx(swing, abs=0.6)
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_frontal_angles_are_signed_towards_the_subjects_right(view):
+    spec = ClipSpec(view=view, seed=7, duration=2.5,
+                    overrides={"shoulder_tilt_deg": 7.0, "lateral_lean_deg": 5.0, "head_tilt_deg": -9.0})
+    truth = compute_truth(spec)
+    lm = _level(truth)
+    # Subject's right shoulder lower by 7° in the picture.
+    right, left = lm[:, L.RIGHT_SHOULDER], lm[:, L.LEFT_SHOULDER]
+    drop = np.degrees(np.arctan2(right[:, 1] - left[:, 1], np.abs(right[:, 0] - left[:, 0])))
+    assert np.median(drop) == pytest.approx(7.0, abs=0.3)
+    m = truth["metrics"]
+    assert m["shoulder_tilt_deg"]["value"] == pytest.approx(7.0, abs=0.3)
+    assert m["lateral_trunk_lean_deg"]["value"] == pytest.approx(5.0, abs=0.5)
+    assert m["head_tilt_deg"]["value"] == pytest.approx(-9.0, abs=0.5)
+    # The subject's right is on screen left when they face the camera.
+    screen_right_is_subject_right = np.median(right[:, 0] - left[:, 0]) > 0
+    assert screen_right_is_subject_right == (view == "back")
+
+
+def test_mirrored_direction_gives_the_same_sagittal_numbers():
+    a = compute_truth(ClipSpec(preset="slouch+uneven_arms", view="side", direction="left_to_right", seed=8, duration=3))
+    b = compute_truth(ClipSpec(preset="slouch+uneven_arms", view="side", direction="right_to_left", seed=8, duration=3))
+    for name in ("trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "arm_swing_left_deg", "arm_swing_right_deg"):
+        assert a["metrics"][name]["value"] == pytest.approx(b["metrics"][name]["value"], abs=0.05)
+    assert a["metrics"]["trunk_lean_deg"]["value"] > 14  # forward, not mirrored to backward
+
+
+def test_head_angles_match_the_drawn_ear_eye_line():
+    truth = compute_truth(ClipSpec(view="side", direction="right_to_left", seed=9, duration=2,
+                                   overrides={"head_forward_deg": 25.0, "head_pitch_deg": 20.0}))
+    lm = _level(truth)
+    ear, eye = _mid(lm, L.LEFT_EAR, L.RIGHT_EAR), _mid(lm, L.LEFT_EYE, L.RIGHT_EYE)
+    shoulder = _mid(lm, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    assert np.median(_angle_from_up(ear - shoulder, -1.0)) == pytest.approx(25.0, abs=0.2)
+    gaze = eye - ear
+    below = np.degrees(np.arctan2(gaze[:, 1], -gaze[:, 0]))  # walking towards screen left
+    assert np.median(below) == pytest.approx(20.0, abs=0.2)
+    assert truth["metrics"]["head_pitch_deg"]["value"] == pytest.approx(20.0, abs=0.2)
+
+
+def test_steps_heel_strikes_and_cadence():
+    good = compute_truth(ClipSpec(view="side", seed=10, duration=5, overrides={"cadence_spm": 100.0}))
+    m = good["metrics"]
+    assert m["cadence_spm"]["value"] == pytest.approx(100.0, rel=0.04)
+    assert m["heel_strike_pct"]["value"] == 100.0
+    assert m["step_length_asymmetry_pct"]["value"] < 3 and m["step_time_asymmetry_pct"]["value"] < 3
+    flat = compute_truth(ClipSpec(preset="flat_foot", view="side", seed=10, duration=5))
+    assert flat["metrics"]["heel_strike_pct"]["value"] == 0.0
+    uneven = compute_truth(ClipSpec(preset="uneven_steps", view="side", seed=10, duration=5))
+    assert uneven["metrics"]["step_length_asymmetry_pct"]["value"] > 15
+    # Strikes alternate sides and the drawn heel really is on the floor-level low point.
+    events = sorted((e["t"], s) for s in ("left", "right") for e in good["heel_strikes"][s])
+    assert all(a[1] != b[1] for a, b in zip(events[:-1], events[1:]))
+
+
+def test_every_rule_passes_and_fails_somewhere_in_the_suite_and_every_view_is_there():
+    seen: dict[str, set[str]] = {}
+    views = set()
+    for name, spec in SUITE.items():
+        truth = compute_truth(spec, name)
+        views.add((truth["view"]["camera"], truth["view"]["direction"]))
+        for rule in truth["rules"]:
+            seen.setdefault(rule["id"], set()).add(rule["status"])
+        if spec.preset == "good":
+            assert all(r["status"] != "fail" for r in truth["rules"]), name
+    assert len(SUITE) >= 30
+    for rule, statuses in seen.items():
+        assert {"pass", "fail"} <= statuses, rule
+    assert len(seen) == 10
+    assert views >= {("side", "left_to_right"), ("side", "right_to_left"), ("front", "towards"), ("back", "away")}
+
+
+@pytest.mark.parametrize("preset,view,rule", [
+    ("slouch", "side", "stand_tall+head_over_shoulders"), ("forward_head", "side", "head_over_shoulders"),
+    ("looking_down", "side", "gaze_forward"), ("stiff_arms", "side", "natural_arm_swing"),
+    ("uneven_arms", "side", "natural_arm_swing"), ("uneven_steps", "side", "full_even_steps"),
+    ("flat_foot", "side", "heel_to_toe"), ("side_lean", "front", "stand_tall"),
+    ("shoulder_tilt", "back", "shoulders_level"), ("head_tilt", "front", "shoulders_level"),
+    ("elbows_out", "front", "elbows_at_sides"), ("hip_drop", "back", "engage_core"),
+    ("arms_parallel", "front", "arm_midline"),
+])
+def test_each_fault_fails_its_rule_and_only_its_rule(preset, view, rule):
+    truth = compute_truth(ClipSpec(preset=preset, view=view, seed=11, duration=3.5))
+    status = {r["id"]: r["status"] for r in truth["rules"]}
+    assert [r for r, s in status.items() if s == "fail"] == rule.split("+")  # slouch: head comes forward too
+
+
+def test_unmeasurable_rules_are_marked_so():
+    side = {r["id"]: r["status"] for r in compute_truth(ClipSpec(view="side", seed=1, duration=2.5))["rules"]}
+    front = {r["id"]: r["status"] for r in compute_truth(ClipSpec(view="front", seed=1, duration=2.5))["rules"]}
+    assert side["elbows_at_sides"] == side["shoulders_level"] == side["arm_midline"] == "not_measurable"
+    assert front["heel_to_toe"] == front["gaze_forward"] == front["head_over_shoulders"] == "not_measurable"
+
+
+def test_landmarks_sit_on_the_drawn_figure():
+    spec = ClipSpec(view="side", seed=12, duration=0.4, clean=True, roll_deg=5.0)
+    scene = build(spec)
+    t, image, frame = next(iter(frames(scene)))
+    empty = render.draw_frame(scene.camera, scene.room, [], t, scene.scenery, np.random.default_rng(0))
+    truth = compute_truth(spec)
+    px = np.array(truth["frames"]["landmarks_px"][0])
+    for lm in (L.LEFT_SHOULDER, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_ANKLE, L.NOSE, L.LEFT_ELBOW):
+        x, y = np.round(px[lm]).astype(int)
+        assert np.abs(image[y, x].astype(int) - empty[y, x].astype(int)).sum() > 30, lm.name
+
+
+def test_same_seed_same_bytes_and_no_temporary_files(tmp_path):
+    spec = ClipSpec(view="front", seed=13, duration=0.5, roll_deg=3.0)
+    a, b, c = tmp_path / "a.mp4", tmp_path / "b.mp4", tmp_path / "c.mp4"
+    render_clip(spec, a)
+    render_clip(spec, b)
+    render_clip(replace(spec, seed=14), c)
+    digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    assert digest(a) == digest(b) != digest(c)
+    assert truth_path(a).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "a.truth.json", "b.mp4", "b.truth.json",
+                                                          "c.mp4", "c.truth.json"]
+
+
+def test_cli_renders_and_rejects_bad_options(tmp_path):
+    from gaitcheck.synth.command import synth
+
+    runner = CliRunner()
+    out = tmp_path / "walk.mp4"
+    ok = runner.invoke(synth, [str(out), "--preset", "slouch+stiff_arms", "--view", "side", "--direction",
+                               "right_to_left", "--seed", "3", "--duration", "0.5", "--size", "320x240", "-q"])
+    assert ok.exit_code == 0, ok.output
+    assert out.stat().st_size > 1000 and truth_path(out).exists()
+    for bad in (["--preset", "nope"], ["--view", "top"], ["--size", "12"], ["--view", "front", "--direction", "left_to_right"],
+                ["--set", "trunk_lean_deg=abc"], ["--duration", "0"]):
+        result = runner.invoke(synth, [str(tmp_path / "x.mp4"), *bad])
+        assert result.exit_code == 2, bad
+    assert runner.invoke(synth, []).exit_code == 2
+    assert runner.invoke(synth, [str(tmp_path / "x.avi")]).exit_code == 2
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def test_samples_are_few_and_named_as_documented():
+    assert "walk_side_good" in SAMPLES and 6 <= len(SAMPLES) <= 10
+    views = {spec.view for spec in SAMPLES.values()}
+    assert {"side", "front"} <= views
+
+
+def test_pose_model_finds_the_figure(tmp_path):
+    pose = pytest.importorskip("gaitcheck.pose")
+    import cv2
+
+    found = 0
+    total = 0
+    for view in ("side", "front"):
+        clip = tmp_path / f"{view}.mp4"
+        render_clip(ClipSpec(view=view, seed=15, duration=1.5), clip)
+        capture = cv2.VideoCapture(str(clip))
+        with pose.PoseEstimator(max_persons=1) as estimator:
+            i = 0
+            while True:
+                ok, bgr = capture.read()
+                if not ok:
+                    break
+                found += bool(estimator.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), i * 1000 / 30))
+                total += 1
+                i += 1
+        capture.release()
+    assert total == 90
+    assert found / total >= 0.98
