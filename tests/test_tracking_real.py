@@ -1,0 +1,89 @@
+"""Subject tracking on real clips: the walker is chosen, keeps one identity, and is found.
+
+sports2d_demo_2persons.mp4 (1768×994): a woman walks in profile across the lawn from right to
+left and leaves at the left edge; a man stands and jumps on a box (upper left), then lands and
+crouches on the lawn at the right. The walker must be chosen, never swapped for the jumper.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from conftest import CLIPS, read_manifest
+from gaitcheck.extract import extract
+from gaitcheck.landmarks import Landmark
+
+pytestmark = pytest.mark.clips
+
+TWO_PERSONS = "sports2d_demo_2persons.mp4"
+HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+
+
+def mid_hip(series) -> np.ndarray:
+    return np.mean(series.xy[:, HIPS], axis=1)  # (T, 2), NaN where not found
+
+
+@pytest.fixture(scope="module")
+def two_persons(real_clip):
+    return extract(real_clip(TWO_PERSONS), max_side=960)
+
+
+def test_the_walker_is_chosen(two_persons):
+    series = two_persons.series
+    hips = mid_hip(series)[series.detected]
+    width, height = series.width, series.height
+    print(f"{TWO_PERSONS}: walker found in {series.detected_fraction:.1%} of {len(series)} frames; "
+          f"{two_persons.persons_seen} persons tracked")
+    assert two_persons.persons_seen >= 2
+    assert series.detected.sum() >= 0.5 * len(series)
+    # crosses the frame from right to left: mid-hip x falls strongly and steadily
+    tenth = max(1, len(hips) // 10)
+    start_x, end_x = np.median(hips[:tenth, 0]), np.median(hips[-tenth:, 0])
+    assert start_x - end_x > 0.5 * width, (start_x, end_x)
+    order = np.corrcoef(np.arange(len(hips)), hips[:, 0])[0, 1]
+    assert order < -0.95, f"x should fall steadily with time (correlation {order:.2f})"
+    # walks on the lawn throughout: never up on the box where the jumper stands
+    assert hips[:, 1].min() > 0.55 * height, hips[:, 1].min()
+
+
+def test_the_walker_never_switches_identity(two_persons):
+    series = two_persons.series
+    hips = mid_hip(series)[series.detected]
+    jumps = np.hypot(*np.diff(hips, axis=0).T) / series.width
+    worst = int(np.argmax(jumps))
+    print(f"largest mid-hip jump between consecutive detected frames: {jumps[worst]:.1%} of the width")
+    assert jumps[worst] <= 0.10, (
+        f"mid-hip jumps {jumps[worst]:.1%} of the frame width after frame "
+        f"{series.frame_index[series.detected][worst]}: identity switched?")
+
+
+def test_the_second_person_is_the_jumper(real_clip, two_persons):
+    other = extract(real_clip(TWO_PERSONS), max_side=960, person=1, turn=0)
+    assert other.person == 1
+    series = other.series
+    hips = mid_hip(series)[series.detected]
+    assert series.detected.sum() >= 0.3 * len(series)
+    # mostly up on the box (upper part of the frame), unlike the walker
+    assert np.median(hips[:, 1]) < 0.4 * series.height
+    assert not np.allclose(series.xy[series.detected & two_persons.series.detected],
+                           two_persons.series.xy[series.detected & two_persons.series.detected], equal_nan=True)
+
+
+MANIFEST = [row["file"] for row in read_manifest(CLIPS)] if (CLIPS / "MANIFEST.tsv").is_file() else ["(no clips)"]
+WALKER_FLOOR = 0.5  # to be raised as detection improves (issue 2 asks ≥ 95% of frames in full view)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MANIFEST)
+def test_every_clip_finds_its_walker(real_clip, name):
+    clip = real_clip(name)
+    started = time.perf_counter()
+    found = extract(clip)
+    took = time.perf_counter() - started
+    series = found.series
+    print(f"\n{name}: walker found in {series.detected_fraction:.1%} of {len(series)} frames "
+          f"(turn {found.orientation.turn}, {found.persons_seen} persons, {len(series) / took:.1f} frames/s)")
+    assert len(series) == found.frames_read > 0
+    assert series.detected_fraction >= WALKER_FLOOR
