@@ -76,6 +76,6 @@ def random_scenery(rng: np.random.Generator, clean: bool = False) -> Scenery:
     wall = _pick(rng, WALL)
     floor = _pick(rng, FLOOR)
     accents = tuple(_pick(rng, ACCENT) for _ in range(4))
-    noise = 0.0 if clean else float(rng.uniform(0.0, 5.0))
+    noise = 0.0 if clean else float(rng.uniform(0.0, 3.0))
     blur = 0.0 if clean else float(rng.choice([0.0, 0.0, 0.6, 1.0]))
     return Scenery(wall=wall, floor=floor, accents=accents, noise_sigma=noise, blur_sigma=blur)
