@@ -1,0 +1,87 @@
+"""Arms: elbows at the sides and across the midline (front/back), natural swing (side)."""
+from __future__ import annotations
+
+import numpy as np
+
+from gaitcheck.landmarks import Landmark as L
+from gaitcheck.metrics.angles import mid_hip, mid_shoulder, thigh_angle, to_trunk
+from gaitcheck.metrics.head import FRONTAL_NEEDED, SIDE_NEEDED
+from gaitcheck.metrics.strides import per_stride
+from gaitcheck.metrics.summary import Metric, absent, asymmetry_pct, over_frames, over_strides
+from gaitcheck.metrics.walk import Walk
+
+ARMS = {
+    "left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, L.LEFT_HIP, L.LEFT_KNEE),
+    "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST, L.RIGHT_HIP, L.RIGHT_KNEE),
+}
+MIN_SWING_FOR_COORDINATION = 3.0  # degrees: below this an arm does not swing enough to correlate
+
+
+def arm_angle(walk: Walk, side: str) -> np.ndarray:
+    """Signed shoulder→elbow angle to the trunk axis, + forward (side passes only)."""
+    shoulder, elbow, *_ = ARMS[side]
+    return to_trunk(walk.xy, shoulder, elbow, walk.forward)
+
+
+def swing_metrics(walk: Walk) -> list[Metric]:
+    """arm_swing_{left,right}_deg (per-stride peak-to-peak of the arm angle), their asymmetry,
+    and arm_leg_coordination (−correlation of each arm with its own thigh: + = opposition)."""
+    names = ("arm_swing_left_deg", "arm_swing_right_deg", "arm_swing_asymmetry_pct", "arm_leg_coordination")
+    if not walk.has_side:
+        return [absent(name, "%" if name.endswith("pct") else ("r" if name.endswith("coordination") else "deg"),
+                       "side", SIDE_NEEDED) for name in names]
+    out, swings, coordination = [], {}, []
+    for side in ("left", "right"):
+        angle = arm_angle(walk, side)
+        metric = over_strides(f"arm_swing_{side}_deg", per_stride(walk, angle, np.ptp), "deg", "side",
+                              "no complete stride found in a side pass")
+        out.append(metric)
+        swings[side] = metric
+        _, _, _, hip, knee = ARMS[side]
+        thigh = thigh_angle(walk.xy, hip, knee, walk.forward)
+        both = np.isfinite(angle) & np.isfinite(thigh)
+        if both.sum() >= 10 and np.ptp(angle[both]) >= MIN_SWING_FOR_COORDINATION:
+            coordination.append(-float(np.corrcoef(angle[both], thigh[both])[0, 1]))
+    left, right = swings["left"], swings["right"]
+    if left.present and right.present:
+        out.append(Metric("arm_swing_asymmetry_pct", asymmetry_pct(left.value, right.value), "%", "side",
+                          min(left.n, right.n), "strides"))
+    else:
+        out.append(absent("arm_swing_asymmetry_pct", "%", "side", "needs the swing of both arms"))
+    if coordination:
+        out.append(Metric("arm_leg_coordination", float(np.mean(coordination)), "r", "side",
+                          int(np.isfinite(walk.forward).sum()), "frames", {"per_arm": [round(c, 3) for c in coordination]}))
+    else:
+        out.append(absent("arm_leg_coordination", "r", "side", "the arms do not swing enough to compare with the legs"))
+    return out
+
+
+def flare_metrics(walk: Walk) -> list[Metric]:
+    """elbow_flare_deg: shoulder→elbow against the trunk axis, + away from the body, mean of
+    both arms per frame (front/back); arm_midline_crossing: per stride and arm, how far the
+    wrist travels towards the trunk axis, in shoulder widths (front view)."""
+    if not walk.has_frontal:
+        return [absent("elbow_flare_deg", "deg", "front/back", FRONTAL_NEEDED),
+                absent("arm_midline_crossing", "shoulder widths", "front", FRONTAL_NEEDED)]
+    # The subject's left arm flares towards their left: screen sign −right.
+    flare = 0.5 * (to_trunk(walk.xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, -walk.right)
+                   + to_trunk(walk.xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, walk.right))
+    out = [over_frames("elbow_flare_deg", flare, "deg", "front/back")]
+    if not walk.facing.any():
+        out.append(absent("arm_midline_crossing", "shoulder widths", "front",
+                          "judged from the front: film walking towards the camera"))
+        return out
+    shoulder = mid_shoulder(walk.xy)
+    down = mid_hip(walk.xy) - shoulder
+    down = down / np.linalg.norm(down, axis=1, keepdims=True)
+    across = np.stack([down[:, 1], -down[:, 0]], axis=-1)
+    width = np.linalg.norm(walk.xy[:, L.RIGHT_SHOULDER] - walk.xy[:, L.LEFT_SHOULDER], axis=1)
+    travel = []
+    front_only = np.where(walk.facing, walk.right, np.nan)
+    for side, sign in (("left", -front_only), ("right", front_only)):
+        wrist = ARMS[side][2]
+        outward = sign * np.sum((walk.xy[:, wrist] - shoulder) * across, axis=1) / width
+        travel += per_stride(walk, outward, np.ptp, frontal=True)
+    out.append(over_strides("arm_midline_crossing", travel, "shoulder widths", "front",
+                            "no complete stride found walking towards the camera"))
+    return out

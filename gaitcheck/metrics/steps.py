@@ -1,0 +1,62 @@
+"""Full, even steps: cadence, step time and length asymmetry, stride time variability."""
+from __future__ import annotations
+
+import numpy as np
+
+from gaitcheck.landmarks import Landmark as L
+from gaitcheck.metrics.summary import Metric, absent, asymmetry_pct
+from gaitcheck.metrics.walk import Walk
+
+HEELS = {"left": L.LEFT_HEEL, "right": L.RIGHT_HEEL}
+
+
+def step_metrics(walk: Walk) -> list[Metric]:
+    """From the heel strikes: cadence_spm (steps per minute), step_time_asymmetry_pct (mean
+    step time ending on each foot), step_length_asymmetry_pct (heel-to-heel distance along the
+    walk at each strike; side view), stride_time_cv_pct (per foot, mean of the two)."""
+    steps = walk.events.steps()
+    times = walk.times
+    out: list[Metric] = []
+    durations = {"left": [], "right": []}
+    lengths = {"left": [], "right": []}
+    for start, end, side in steps:
+        durations[side].append(float(times[end] - times[start]))
+        other = "right" if side == "left" else "left"
+        forward = walk.forward[end]
+        if np.isfinite(forward):
+            gap = forward * (walk.xy[end, HEELS[side], 0] - walk.xy[end, HEELS[other], 0])
+            if np.isfinite(gap) and gap > 0:
+                lengths[side].append(float(gap))
+    all_steps = durations["left"] + durations["right"]
+    if all_steps:
+        out.append(Metric("cadence_spm", 60.0 / float(np.mean(all_steps)), "steps/min", "any", len(all_steps), "steps",
+                          {"step_s": [round(v, 4) for v in all_steps]}))
+    else:
+        out.append(absent("cadence_spm", "steps/min", "any", "no complete step found"))
+    if durations["left"] and durations["right"]:
+        value = asymmetry_pct(np.mean(durations["left"]), np.mean(durations["right"]))
+        out.append(Metric("step_time_asymmetry_pct", value, "%", "any", len(all_steps), "steps",
+                          {"left_s": [round(v, 4) for v in durations["left"]],
+                           "right_s": [round(v, 4) for v in durations["right"]]}))
+    else:
+        out.append(absent("step_time_asymmetry_pct", "%", "any", "needs steps ending on each foot"))
+    if lengths["left"] and lengths["right"]:
+        value = asymmetry_pct(np.mean(lengths["left"]), np.mean(lengths["right"]))
+        out.append(Metric("step_length_asymmetry_pct", value, "%", "side", len(lengths["left"]) + len(lengths["right"]),
+                          "steps", {"left_px": [round(v, 1) for v in lengths["left"]],
+                                    "right_px": [round(v, 1) for v in lengths["right"]]}))
+    else:
+        out.append(absent("step_length_asymmetry_pct", "%", "side",
+                          "needs steps on each foot in a side view: film the walk from the side"))
+    variability = []
+    count = 0
+    for side in ("left", "right"):
+        stride_times = [times[b] - times[a] for a, b in walk.strides(side)]
+        if len(stride_times) >= 2:
+            variability.append(100.0 * np.std(stride_times, ddof=1) / np.mean(stride_times))
+            count += len(stride_times)
+    if variability:
+        out.append(Metric("stride_time_cv_pct", float(np.mean(variability)), "%", "any", count, "strides"))
+    else:
+        out.append(absent("stride_time_cv_pct", "%", "any", "needs at least two strides of one foot"))
+    return out

@@ -1,0 +1,71 @@
+"""The metric value every region module returns, and the robust summaries that make one.
+
+A metric carries its value (a robust summary over frames or strides), unit, the view it came
+from, how many frames or strides it rests on, and its spread (IQR over frames, or the
+per-stride values). A metric the view or the clip cannot support is absent, with a reason.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MIN_FRAMES = 10  # a frame-based metric needs at least this many usable frames
+MIN_STRIDES = 1
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One measured quantity of the walk."""
+
+    name: str
+    value: float | None
+    unit: str
+    view: str
+    n: int = 0  # frames or strides it rests on
+    basis: str = "frames"  # "frames" | "strides" | "steps" | "events"
+    spread: dict = field(default_factory=dict)
+    reason: str | None = None  # why it is absent (value None)
+
+    @property
+    def present(self) -> bool:
+        return self.value is not None
+
+    def to_json(self) -> dict:
+        out = {"value": None if self.value is None else round(float(self.value), 3), "unit": self.unit,
+               "view": self.view, "n": self.n, "basis": self.basis, "spread": self.spread}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def absent(name: str, unit: str, view: str, reason: str) -> Metric:
+    """A metric that cannot be measured here, and why."""
+    return Metric(name, None, unit, view, 0, reason=reason)
+
+
+def over_frames(name: str, values: np.ndarray, unit: str, view: str, min_frames: int = MIN_FRAMES) -> Metric:
+    """Median of the finite per-frame values, with their inter-quartile range."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) < min_frames:
+        return absent(name, unit, view, f"only {len(values)} usable frames (needs {min_frames})")
+    q1, q3 = np.percentile(values, [25, 75])
+    return Metric(name, float(np.median(values)), unit, view, len(values), "frames",
+                  {"iqr": [round(float(q1), 3), round(float(q3), 3)]})
+
+
+def over_strides(name: str, per_stride: Iterable[float], unit: str, view: str, reason: str = "no complete stride") -> Metric:
+    """Median of per-stride values, with the values themselves as the spread."""
+    values = [float(v) for v in per_stride if np.isfinite(v)]
+    if len(values) < MIN_STRIDES:
+        return absent(name, unit, view, reason)
+    return Metric(name, float(np.median(values)), unit, view, len(values), "strides",
+                  {"per_stride": [round(v, 3) for v in values]})
+
+
+def asymmetry_pct(a: float, b: float) -> float:
+    """|a − b| as a percentage of their mean (0 when both are 0)."""
+    mean = 0.5 * (a + b)
+    return 0.0 if mean == 0 else 100.0 * abs(a - b) / abs(mean)

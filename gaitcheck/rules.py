@@ -1,0 +1,191 @@
+"""Posture rules: thresholds (from `rules.toml`, with their sources), verdicts and advice.
+
+A user's rules file overrides the bundled one table by table (a rule's advice, one check's
+thresholds…). A malformed file gets a one-line error naming the file and the line.
+"""
+from __future__ import annotations
+
+import copy
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gaitcheck.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SCHEMA = "gaitcheck/rules-v1"
+STATUSES = ("pass", "warn", "fail", "not_measurable")
+FRONTAL_VIEWS = {"front", "back"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One metric judged against pass/warn thresholds."""
+
+    metric: str
+    views: tuple[str, ...]
+    kind: str  # "max" (|value| must stay at or below) or "min" (value must reach)
+    pass_at: float
+    warn_at: float
+    source: str
+
+    def status(self, value: float) -> str:
+        if self.kind == "max":
+            size = abs(value)
+            return "pass" if size <= self.pass_at else "warn" if size <= self.warn_at else "fail"
+        return "pass" if value >= self.pass_at else "warn" if value >= self.warn_at else "fail"
+
+    def threshold_text(self) -> str:
+        return f"|x| ≤ {self.pass_at:g}" if self.kind == "max" else f"≥ {self.pass_at:g}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    advice: str
+    related: str
+    checks: tuple[Check, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    poor_when_failing: int
+    source: str
+
+
+def _merge(base: dict, override: dict) -> dict:
+    """Deep-merge tables; a list of checks merges by metric name."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if key == "checks" and isinstance(value, list) and isinstance(out.get(key), list):
+            by_metric = {check.get("metric"): check for check in out[key]}
+            for check in value:
+                name = check.get("metric") if isinstance(check, dict) else None
+                if name in by_metric:
+                    by_metric[name].update(check)
+                else:
+                    out[key].append(check)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "rules file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a rules file") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "rules file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"rules file is not valid TOML: {error}") from None
+
+
+def _build(data: dict, origin: str) -> RuleSet:
+    def fail(where: str, problem: str) -> InputError:
+        return InputError(origin, f"rules file: {where}: {problem}")
+
+    rules = []
+    for rule_id, table in (data.get("rules") or {}).items():
+        if not isinstance(table, dict):
+            raise fail(f"[rules.{rule_id}]", "must be a table")
+        checks = []
+        for k, check in enumerate(table.get("checks") or []):
+            where = f"rules.{rule_id}.checks[{k}]"
+            if not isinstance(check, dict):
+                raise fail(where, "must be a table")
+            try:
+                kind = check["kind"]
+                pass_at, warn_at = float(check["pass"]), float(check["warn"])
+                views = tuple(check["views"])
+                metric = str(check["metric"])
+            except KeyError as missing:
+                raise fail(where, f"missing {missing.args[0]!r}") from None
+            except (TypeError, ValueError):
+                raise fail(where, "'pass' and 'warn' must be numbers, 'views' a list") from None
+            if kind not in ("max", "min"):
+                raise fail(where, f"kind must be 'max' or 'min', not {kind!r}")
+            if (kind == "max" and warn_at < pass_at) or (kind == "min" and warn_at > pass_at):
+                raise fail(where, "'warn' must lie beyond 'pass'")
+            checks.append(Check(metric, views, kind, pass_at, warn_at, str(check.get("source", ""))))
+        rules.append(Rule(rule_id, str(table.get("title", rule_id)), str(table.get("advice", "")),
+                          str(table.get("related", "")), tuple(checks)))
+    try:
+        poor = int((data.get("verdict") or {}).get("poor_when_failing", 3))
+    except (TypeError, ValueError):
+        raise fail("[verdict]", "poor_when_failing must be a whole number") from None
+    return RuleSet(tuple(rules), poor, origin)
+
+
+def bundled_rules_path() -> Path:
+    return Path(str(resources.files("gaitcheck"))) / "rules.toml"
+
+
+def load_rules(override: str | Path | None = None) -> RuleSet:
+    """The bundled rules, with a user's file merged over them."""
+    base = _read_toml(bundled_rules_path())
+    if override is None:
+        return _build(base, str(bundled_rules_path()))
+    override = Path(override)
+    return _build(_merge(base, _read_toml(override)), str(override))
+
+
+def judge(rules: RuleSet, metrics: dict) -> tuple[list[dict], str]:
+    """Each rule's status from the metrics (gaitcheck.metrics.Metric by name), and the verdict.
+
+    A check counts when its metric is present (the metric modules measure each only from the
+    views that support it); a rule with no such check is not_measurable, with the reasons. The
+    worst check decides the rule's status.
+    """
+    results = []
+    for rule in rules.rules:
+        judged, reasons = [], []
+        for check in rule.checks:
+            metric = metrics.get(check.metric)
+            if metric is None or not metric.present:
+                reason = metric.reason if metric is not None else "not measured"
+                reasons.append(f"{check.metric}: {reason}")
+                continue
+            judged.append((check, metric, check.status(metric.value)))
+        if not judged:
+            results.append({"id": rule.id, "title": rule.title, "status": "not_measurable",
+                            "metric": rule.checks[0].metric if rule.checks else None, "value": None,
+                            "threshold": None, "reason": "; ".join(reasons), "advice": rule.advice,
+                            "related_advice": rule.related})
+            continue
+        worst = max(judged, key=lambda item: STATUSES.index(item[2]))
+        check, metric, status = worst
+        results.append({
+            "id": rule.id, "title": rule.title, "status": status, "metric": check.metric,
+            "value": round(float(metric.value), 3), "unit": metric.unit,
+            "threshold": {"kind": check.kind, "pass": check.pass_at, "warn": check.warn_at,
+                          "text": check.threshold_text(), "source": check.source},
+            "checks": [{"metric": c.metric, "value": round(float(m.value), 3), "status": s} for c, m, s in judged],
+            "reason": "; ".join(reasons) if reasons else None,
+            "advice": rule.advice if status != "pass" else "", "related_advice": rule.related,
+        })
+    return results, overall_verdict(results, rules.poor_when_failing)
+
+
+def overall_verdict(results: list[dict], poor_when_failing: int = 3) -> str:
+    """good / needs_attention / poor from the rule statuses; not_analysable if none judged."""
+    statuses = [r["status"] for r in results]
+    if all(s == "not_measurable" for s in statuses):
+        return "not_analysable"
+    fails = statuses.count("fail")
+    if fails >= poor_when_failing:
+        return "poor"
+    if fails or "warn" in statuses:
+        return "needs_attention"
+    return "good"

@@ -1,0 +1,117 @@
+"""Metrics computed on the drawn skeleton of synthetic clips, with the true heel strikes, must
+reproduce the renderer's truth: this checks the metric code itself, apart from pose error.
+
+The truth is computed independently (gaitcheck/synth/truth.py measures the drawn geometry);
+the pose-model error on top of it is measured by bench/accuracy.py.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gaitcheck.metrics import compute_metrics
+from gaitcheck.series import empty_series
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+ANGLES = ("trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "lateral_trunk_lean_deg", "head_tilt_deg",
+          "shoulder_tilt_deg", "elbow_flare_deg", "pelvic_drop_deg", "arm_swing_left_deg", "arm_swing_right_deg")
+
+
+@dataclass(frozen=True)
+class FixedPass:
+    start: int
+    stop: int
+    direction: str
+
+
+@dataclass(frozen=True)
+class FixedView:
+    camera: str
+    direction: str
+    passes: tuple
+    confidence: float = 1.0
+    roll_deg: float = 0.0
+    roll_source: str = "truth"
+    cues: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FixedEvents:
+    heel_strikes: dict
+    toe_offs: dict = field(default_factory=lambda: {"left": np.array([], int), "right": np.array([], int)})
+    method: str = "truth"
+    dropped: int = 0
+
+    def strides(self, side):
+        strikes = self.heel_strikes[side]
+        return list(zip(strikes[:-1], strikes[1:]))
+
+    def steps(self):
+        events = sorted((int(f), s) for s in ("left", "right") for f in self.heel_strikes[s])
+        return [(a, b, sb) for (a, sa), (b, sb) in zip(events[:-1], events[1:]) if sa != sb]
+
+
+def drawn_walk(truth: dict):
+    """The drawn landmarks as a series, the true view as one pass, the true strikes as frames."""
+    landmarks = np.array(truth["frames"]["landmarks_px"], dtype=float)
+    series = empty_series(len(landmarks), truth["input"]["width"], truth["input"]["height"], truth["input"]["fps"])
+    series.xy[:] = landmarks
+    series.times[:] = truth["frames"]["t"]
+    series.detected[:] = True
+    series = replace(series, processing={"lowpass_hz": None, "max_gap_s": 0.0})
+    camera, direction = truth["view"]["camera"], truth["view"]["direction"]
+    if camera != "side":
+        direction = "towards" if camera == "front" else "away"
+    strikes = {side: np.array([int(np.argmin(np.abs(series.times - e["t"]))) for e in truth["heel_strikes"][side]])
+               for side in ("left", "right")}
+    return series, FixedView(camera, direction, (FixedPass(0, len(series), direction),)), FixedEvents(strikes)
+
+
+def sample_truths() -> list[Path]:
+    return sorted(SAMPLES.glob("*.truth.json"))
+
+
+@pytest.mark.parametrize("truth_path", sample_truths(), ids=lambda p: p.name.split(".")[0])
+def test_metrics_on_drawn_skeleton_match_truth(truth_path: Path):
+    truth = json.loads(truth_path.read_text())
+    metrics = compute_metrics(*drawn_walk(truth))
+    for name, expected in truth["metrics"].items():
+        ours = metrics[name]
+        assert ours.present == (expected["value"] is not None), f"{name}: presence differs ({ours.reason})"
+        if not ours.present:
+            continue
+        if name in ANGLES:
+            assert ours.value == pytest.approx(expected["value"], abs=0.5), name
+        elif name == "cadence_spm":
+            assert ours.value == pytest.approx(expected["value"], rel=0.01), name
+        elif name == "arm_leg_coordination":
+            assert ours.value == pytest.approx(expected["value"], abs=0.05), name
+        elif name == "heel_strike_pct":
+            assert ours.value == pytest.approx(expected["value"], abs=15), name
+        elif name == "arm_midline_crossing":
+            assert ours.value == pytest.approx(expected["value"], abs=0.03), name
+
+
+def test_side_angles_do_not_depend_on_walking_direction():
+    """A walker going right-to-left must give the same numbers as the mirrored clip."""
+    truth = json.loads((SAMPLES / "walk_side_slouch.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    mirrored = replace(series, xy=np.stack([series.width - series.xy[..., 0], series.xy[..., 1]], axis=-1))
+    other = {"left_to_right": "right_to_left", "right_to_left": "left_to_right"}[view.direction]
+    mirrored_view = FixedView("side", other, (FixedPass(0, len(series), other),))
+    original, flipped = compute_metrics(series, view, events), compute_metrics(mirrored, mirrored_view, events)
+    for name in ("trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "arm_swing_left_deg"):
+        assert flipped[name].value == pytest.approx(original[name].value, abs=1e-6), name
+    assert original["trunk_lean_deg"].value > 10  # the slouch leans forward: + whichever way
+
+
+def test_metrics_outside_the_view_are_absent_with_a_reason():
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    metrics = compute_metrics(*drawn_walk(truth))
+    for name in ("lateral_trunk_lean_deg", "pelvic_drop_deg", "elbow_flare_deg", "arm_midline_crossing"):
+        assert not metrics[name].present
+        assert "front" in metrics[name].reason

@@ -1,0 +1,82 @@
+"""Rules: the bundled file, a user's overrides, malformed files, statuses and the verdict."""
+from __future__ import annotations
+
+import pytest
+
+from gaitcheck.errors import InputError
+from gaitcheck.metrics.summary import Metric, absent
+from gaitcheck.rules import judge, load_rules, overall_verdict
+
+RULE_IDS = {"stand_tall", "head_over_shoulders", "shoulders_level", "gaze_forward", "engage_core",
+            "elbows_at_sides", "natural_arm_swing", "arm_midline", "full_even_steps", "heel_to_toe"}
+
+
+def side_metrics(**values) -> dict:
+    return {name: Metric(name, value, "deg", "side", 20) for name, value in values.items()}
+
+
+def test_bundled_rules_cover_every_rule_with_sourced_thresholds():
+    rules = load_rules()
+    assert {rule.id for rule in rules.rules} == RULE_IDS
+    for rule in rules.rules:
+        assert rule.advice and rule.checks
+        for check in rule.checks:
+            assert check.source, f"{rule.id}/{check.metric} has no source"
+
+
+def test_statuses_follow_the_thresholds():
+    rules = load_rules()
+    results, verdict = judge(rules, side_metrics(trunk_lean_deg=4.0, head_forward_deg=14.0, head_pitch_deg=25.0))
+    status = {r["id"]: r["status"] for r in results}
+    assert status["stand_tall"] == "pass"
+    assert status["head_over_shoulders"] == "warn"
+    assert status["gaze_forward"] == "fail"
+    assert status["engage_core"] == "not_measurable"
+    assert verdict == "needs_attention"
+    # Lean is judged on its size, whichever way it goes.
+    results, _ = judge(rules, side_metrics(trunk_lean_deg=-14.0))
+    assert results[0]["status"] == "fail"
+
+
+def test_not_measurable_carries_the_metrics_reason():
+    metrics = {"pelvic_drop_deg": absent("pelvic_drop_deg", "deg", "front/back", "needs a front or back view")}
+    results, verdict = judge(load_rules(), metrics)
+    engage = next(r for r in results if r["id"] == "engage_core")
+    assert engage["status"] == "not_measurable" and "front or back view" in engage["reason"]
+    assert verdict == "not_analysable"
+
+
+def test_user_file_overrides_one_threshold_and_keeps_the_rest(tmp_path):
+    custom = tmp_path / "strict.toml"
+    custom.write_text('[[rules.stand_tall.checks]]\nmetric = "trunk_lean_deg"\npass = 2.0\nwarn = 3.0\n')
+    rules = load_rules(custom)
+    results, _ = judge(rules, side_metrics(trunk_lean_deg=4.0))
+    assert results[0]["status"] == "fail"
+    stand_tall = next(r for r in rules.rules if r.id == "stand_tall")
+    assert {c.metric for c in stand_tall.checks} == {"trunk_lean_deg", "lateral_trunk_lean_deg"}
+    assert stand_tall.checks[0].source  # the bundled source survives an override of numbers
+
+
+def test_malformed_rules_file_names_the_file_and_line(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[rules.stand_tall]\ntitle = "x"\nadvice = \n')
+    with pytest.raises(InputError) as error:
+        load_rules(broken)
+    assert str(broken) in error.value.message and "line 3" in error.value.message
+
+
+def test_rules_file_with_wrong_types_is_refused(tmp_path):
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[[rules.stand_tall.checks]]\nmetric = "trunk_lean_deg"\npass = "eight"\n')
+    with pytest.raises(InputError, match="must be numbers"):
+        load_rules(wrong)
+
+
+def test_overall_verdict():
+    def results(*statuses):
+        return [{"status": s} for s in statuses]
+
+    assert overall_verdict(results("pass", "not_measurable")) == "good"
+    assert overall_verdict(results("pass", "warn")) == "needs_attention"
+    assert overall_verdict(results("fail", "fail", "fail", "pass")) == "poor"
+    assert overall_verdict(results("not_measurable")) == "not_analysable"
