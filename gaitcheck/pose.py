@@ -97,7 +97,8 @@ class PoseEstimator:
     def close(self) -> None:
         """Release the landmarker now (not in a finaliser, which mediapipe 1.2 gets wrong)."""
         if self._landmarker is not None:
-            self._landmarker.close()
+            with _quiet_stderr():  # mediapipe ≥ 1.2.3 logs its accelerator teardown
+                self._landmarker.close()
             self._landmarker = None
 
     def detect(self, rgb: np.ndarray, time_ms: float = 0.0, frame_size: tuple[int, int] | None = None) -> list[Pose]:
