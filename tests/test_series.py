@@ -230,7 +230,8 @@ def _write_npz(path, meta: dict | None, **arrays):
 GOOD_META = {"format": "gaitcheck/series", "version": FORMAT_VERSION, "width": 10, "height": 10, "fps": 30.0}
 
 
-@pytest.mark.parametrize("case", ["text", "no_meta", "wrong_version", "wrong_format", "missing_array", "missing"])
+@pytest.mark.parametrize("case", ["text", "no_meta", "wrong_version", "wrong_format", "missing_array", "missing",
+                                  "meta_without_facts", "meta_not_a_mapping", "folder"])
 def test_load_of_a_wrong_file_names_it(tmp_path, case):
     path = tmp_path / f"{case}.npz"
     if case == "text":
@@ -243,6 +244,12 @@ def test_load_of_a_wrong_file_names_it(tmp_path, case):
         _write_npz(path, dict(GOOD_META, format="something/else"))
     elif case == "missing_array":
         np.savez_compressed(path, meta=np.array(json.dumps(GOOD_META)), times=np.zeros(3))
+    elif case == "meta_without_facts":
+        _write_npz(path, {"format": "gaitcheck/series", "version": FORMAT_VERSION})
+    elif case == "meta_not_a_mapping":
+        _write_npz(path, ["gaitcheck/series", FORMAT_VERSION])  # type: ignore[arg-type]
+    elif case == "folder":
+        path.mkdir()
     with pytest.raises(InputError) as caught:
         load_series(path)
     assert str(path) in caught.value.message
