@@ -176,11 +176,14 @@ def load_series(path: str | Path) -> LandmarkSeries:
         raise InputError(path, "no such file") from None
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as error:
         raise InputError(path, f"is not a gaitcheck landmark series ({type(error).__name__})") from None
-    if facts.get("format") != FORMAT:
+    if not isinstance(facts, dict) or facts.get("format") != FORMAT:
         raise InputError(path, "is not a gaitcheck landmark series")
     if facts.get("version") != FORMAT_VERSION:
         raise InputError(path, f"is series format v{facts.get('version')}; this gaitcheck reads v{FORMAT_VERSION}")
-    return LandmarkSeries(
-        **arrays, width=int(facts["width"]), height=int(facts["height"]), fps=float(facts["fps"]),
-        source=facts.get("source", ""), turn=int(facts.get("turn", 0)), processing=facts.get("processing", {}),
-    )
+    try:
+        return LandmarkSeries(
+            **arrays, width=int(facts["width"]), height=int(facts["height"]), fps=float(facts["fps"]),
+            source=facts.get("source", ""), turn=int(facts.get("turn", 0)), processing=facts.get("processing", {}),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError(path, f"is a damaged gaitcheck landmark series (bad or missing {error})") from None
