@@ -225,3 +225,24 @@ def test_landmarks_on_a_short_real_clip(cli, tmp_path, real_clip):
     assert series.detected_fraction > 0.6
     assert series.processing.get("lowpass_hz") == 6.0
     assert Path(series.source).name == clip.name
+
+
+@pytest.mark.clips
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
+def test_interrupted_run_leaves_nothing(tmp_path, real_clip):
+    import signal
+    import time
+
+    clip = real_clip("sports2d_side_older_woman.mp4")  # ~10 s of work: long enough to interrupt
+    env = dict(os.environ, COLUMNS="120", NO_COLOR="1")
+    process = subprocess.Popen([sys.executable, "-m", "gaitcheck", "landmarks", clip, "-o", "series.npz"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)  # well into the pose model's work
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the run finished before it could be interrupted (very fast machine)")
+    assert process.returncode == 130, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err and lines == ["gaitcheck: interrupted"], err
+    assert list(tmp_path.iterdir()) == []
