@@ -5,15 +5,17 @@ Subcommands are imported only when run, so `gaitcheck --help` never loads mediap
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
 from gaitcheck import __version__
-from gaitcheck.errors import EXIT_INTERRUPTED, GaitcheckError
+from gaitcheck.errors import EXIT_INTERRUPTED, EXIT_NOT_ANALYSED, GaitcheckError
 
 # name -> "module:attribute" of a click command; loaded on first use.
 COMMANDS = {
+    "analyze": "gaitcheck.commands.analyze:analyze",
     "info": "gaitcheck.commands.info:info",
     "landmarks": "gaitcheck.commands.landmarks:landmarks",
     "synth": "gaitcheck.synth.command:synth",
@@ -66,3 +68,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("gaitcheck: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # a bug: one line, and the traceback only when asked for
+        if os.environ.get("GAITCHECK_DEBUG"):
+            raise
+        click.echo(f"gaitcheck: internal error: {type(error).__name__}: {error} "
+                   "(set GAITCHECK_DEBUG=1 for the traceback, and please report it)", err=True)
+        sys.exit(EXIT_NOT_ANALYSED)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gaitcheck.errors import InputError
 from gaitcheck.landmarks import NUM_LANDMARKS
 from gaitcheck.model import find_model
 
@@ -83,8 +84,12 @@ class PoseEstimator:
             min_pose_presence_confidence=min_presence,
             min_tracking_confidence=min_tracking,
         )
-        with _quiet_stderr():
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._landmarker = None
+        try:
+            with _quiet_stderr():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as error:
+            raise InputError(self.model, f"is not a usable pose model ({str(error).strip().splitlines()[0]})") from None
         self._last_ms = -1
         self._quiet = True  # until someone is found: see detect()
 
