@@ -1,6 +1,6 @@
 """How well does MediaPipe see the synthetic walkers? Detection rate and joint error vs truth.
 
-    python bench/accuracy.py SUITE_DIR [--generate] [--limit N] [--json OUT]
+    python bench/accuracy.py SUITE_DIR [--generate] [--limit N] [--json OUT] [--reports DIR]
 
 Reads every `*.mp4` with a `*.truth.json` beside it in SUITE_DIR (`--generate` renders the
 fixed suite there first, as `gaitcheck synth --suite SUITE_DIR` does), runs the pose model
@@ -11,8 +11,15 @@ on every frame and prints, per clip and overall:
   pixels and as % of body height; also with left/right allowed to swap (the model often
   swaps sides in a side view, which the pipeline has to handle), and how often it swapped.
 
-When gaitcheck's metrics and rules exist this is where their error against the truth
-(per metric mean absolute error, share of matching verdicts) gets reported too.
+- posture angles: the renderer's own per-frame definitions (gaitcheck/synth/truth.py) applied
+  to the detected landmarks (sides put right, the known camera roll taken out), median over
+  the clip, against the truth: an early look at how far the pose model alone moves each
+  angle, before any smoothing or view logic of the pipeline.
+
+With `--reports DIR` it also reads gaitcheck's JSON reports (schema gaitcheck/report-v1,
+one `NAME.json` per clip `NAME.mp4`) and prints, per metric, the mean absolute error
+against the truth and the share of (clip, rule) verdicts that match (`warn` counts as
+neither pass nor fail).
 """
 from __future__ import annotations
 
@@ -72,6 +79,7 @@ def measure_clip(video: Path, estimator_factory) -> dict:
     fps = truth["input"]["fps"]
     found = 0
     errors, sided, swaps = [], [], 0
+    detected: dict[int, np.ndarray] = {}
     with estimator_factory(truth["persons"]) as estimator:
         for i, rgb in enumerate(_frames(video)):
             if i >= len(drawn):
@@ -82,23 +90,87 @@ def measure_clip(video: Path, estimator_factory) -> dict:
                 straight, either, swapped = _error(pose.xy, drawn[i])
                 score = either[BODY].mean() / height[i]
                 if score < MATCH and (best is None or score < best[0]):
-                    best = (score, straight, either, swapped)
+                    best = (score, straight, either, swapped, pose.xy[list(MIRROR)] if swapped else pose.xy)
             if best is None:
                 continue
             found += 1
+            detected[i] = best[4]
             errors.append(best[1] / height[i])
             sided.append(best[2] / height[i])
             swaps += best[3]
     frames = min(len(drawn), truth["input"]["frames"])
     out = {"clip": video.name, "view": truth["view"]["camera"], "preset": truth["generator"]["preset"],
            "frames": frames, "detected": found, "detection_rate": found / frames if frames else 0.0,
-           "swapped_frames": swaps, "median_body_height_px": float(np.median(height))}
+           "swapped_frames": swaps, "median_body_height_px": float(np.median(height)),
+           "angles": _angles(detected, truth)}
     if errors:
         e, s = np.array(errors), np.array(sided)
         out["error_pct_height"] = {g: float(100 * np.median(e[:, list(idx)])) for g, idx in GROUPS.items()}
         out["error_pct_height_sides_free"] = {g: float(100 * np.median(s[:, list(idx)])) for g, idx in GROUPS.items()}
         out["error_px_sides_free"] = {g: float(np.median(s[:, list(idx)] * np.median(height))) for g, idx in GROUPS.items()}
     return out
+
+
+FRAME_ANGLES = ("trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "lateral_trunk_lean_deg",
+                "head_tilt_deg", "shoulder_tilt_deg")
+
+
+def _angles(detected: dict[int, np.ndarray], truth: dict) -> dict[str, dict[str, float]]:
+    """Median per-frame posture angles, detected vs drawn, on the frames where the walker was found."""
+    from gaitcheck.synth import truth as synth_truth
+
+    if not detected:
+        return {}
+    frames = sorted(detected)
+    xy = np.array([detected[i] for i in frames])
+    roll = np.radians(truth["view"]["camera_roll_deg"])
+    centre = np.array([truth["input"]["width"], truth["input"]["height"]]) / 2.0
+    c, s = np.cos(roll), np.sin(roll)
+    level = (xy - centre) @ np.array([[c, -s], [s, c]]).T + centre
+    g = synth_truth.geometry(truth["view"]["camera"], truth["view"]["direction"])
+    series = synth_truth.frame_series(level, g)
+    out = {}
+    for name in FRAME_ANGLES:
+        if name in series:
+            drawn = np.array(truth["frames"]["series"][name])[frames]
+            out[name] = {"truth": float(np.median(drawn)), "detected": float(np.median(series[name]))}
+    flare = "elbow_flare_left_deg"
+    if flare in series:
+        drawn = 0.5 * (np.array(truth["frames"]["series"][flare]) + np.array(truth["frames"]["series"]["elbow_flare_right_deg"]))
+        found = 0.5 * (series[flare] + series["elbow_flare_right_deg"])
+        out["elbow_flare_deg"] = {"truth": float(np.median(drawn[frames])), "detected": float(np.median(found))}
+    return out
+
+
+def compare_report(report: dict, truth: dict) -> dict:
+    """Metric errors and verdict matches of one gaitcheck report (report-v1) against the truth."""
+    errors = {}
+    for name, metric in truth["metrics"].items():
+        got = report.get("metrics", {}).get(name)
+        if metric.get("value") is None or not isinstance(got, dict) or got.get("value") is None:
+            continue
+        errors[name] = abs(float(got["value"]) - float(metric["value"]))
+    got_rules = {r["id"]: r.get("status") for r in report.get("rules", [])}
+    verdicts = {rule["id"]: {"truth": rule["status"], "report": got_rules.get(rule["id"])}
+                for rule in truth["rules"]}
+    return {"errors": errors, "verdicts": verdicts,
+            "view_match": report.get("view", {}).get("camera") == truth["view"]["camera"]}
+
+
+def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
+    """Across clips: mean absolute error per metric, share of matching verdicts, per rule too."""
+    compared = [compare_report(report, truth) for report, truth in pairs]
+    names = sorted({n for c in compared for n in c["errors"]})
+    mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) for n in names}
+    matches = [(rule, v["truth"] == v["report"]) for c in compared for rule, v in c["verdicts"].items()]
+    per_rule = {}
+    for rule in sorted({r for r, _ in matches}):
+        hits = [m for r, m in matches if r == rule]
+        per_rule[rule] = sum(hits) / len(hits)
+    return {"clips": len(compared), "metric_mae": mae,
+            "verdict_match": sum(m for _, m in matches) / len(matches) if matches else None,
+            "verdict_match_per_rule": per_rule,
+            "view_match": sum(c["view_match"] for c in compared) / len(compared) if compared else None}
 
 
 def _estimator(persons: int):
@@ -113,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", action="store_true", help="render the fixed suite into SUITE first")
     parser.add_argument("--limit", type=int, default=0, help="only the first N clips")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--reports", type=Path, help="folder of gaitcheck JSON reports NAME.json to score")
+    parser.add_argument("--no-detect", action="store_true", help="skip the pose model (only score --reports)")
     args = parser.parse_args(argv)
     if args.generate:
         from gaitcheck.synth.suite import render_suite
@@ -124,6 +198,26 @@ def main(argv: list[str] | None = None) -> int:
     if not clips:
         print(f"no clips with truth in {args.suite}", file=sys.stderr)
         return 1
+    summary: dict = {}
+    if args.reports:
+        pairs = []
+        for clip in clips:
+            report = args.reports / f"{clip.stem}.json"
+            if report.exists():
+                pairs.append((json.loads(report.read_text()),
+                              json.loads(clip.with_name(clip.stem + ".truth.json").read_text())))
+        summary["reports"] = summarise_reports(pairs)
+        r = summary["reports"]
+        print(f"reports scored: {r['clips']}  verdicts matching: "
+              f"{100 * r['verdict_match']:.1f}%  view right: {100 * r['view_match']:.1f}%" if pairs else "no reports found")
+        for name, value in r["metric_mae"].items():
+            print(f"  {name:<28} MAE {value:8.2f}")
+        for rule, value in r["verdict_match_per_rule"].items():
+            print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
+    if args.no_detect:
+        if args.json:
+            args.json.write_text(json.dumps(summary, indent=1))
+        return 0
     results = []
     start = time.time()
     for clip in clips:
@@ -148,9 +242,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {view:<5} detection {100 * by_view[view]:.2f}%  "
               + "  ".join(f"{g} {np.median([r['error_pct_height_sides_free'][g] for r in rs if 'error_pct_height_sides_free' in r]):.1f}%"
                           for g in GROUPS))
+    angle_errors = {}
+    for name in (*FRAME_ANGLES, "elbow_flare_deg"):
+        pairs_ = [r["angles"][name] for r in results if name in r.get("angles", {})]
+        if pairs_:
+            diff = np.array([p["detected"] - p["truth"] for p in pairs_])
+            truth_v = np.array([p["truth"] for p in pairs_])
+            found_v = np.array([p["detected"] for p in pairs_])
+            slope = float(np.polyfit(truth_v, found_v, 1)[0]) if np.ptp(truth_v) > 1 else float("nan")
+            angle_errors[name] = {"clips": len(pairs_), "mae": float(np.mean(np.abs(diff))),
+                                  "bias": float(np.mean(diff)), "slope": slope}
+    print("posture angles, renderer's definitions on detected landmarks (median per clip vs truth):")
+    for name, e in angle_errors.items():
+        print(f"  {name:<24} clips {e['clips']:>2}  MAE {e['mae']:5.2f}°  bias {e['bias']:+5.2f}°  slope {e['slope']:.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"clips": results, "detection_rate": found / frames,
-                                         "by_view": by_view, "errors": by_group}, indent=1))
+        args.json.write_text(json.dumps({**summary, "clips": results, "detection_rate": found / frames,
+                                         "by_view": by_view, "errors": by_group, "angles": angle_errors}, indent=1))
     return 0
 
 

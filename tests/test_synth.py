@@ -102,6 +102,7 @@ def test_head_angles_match_the_drawn_ear_eye_line():
     gaze = eye - ear
     below = np.degrees(np.arctan2(gaze[:, 1], -gaze[:, 0]))  # walking towards screen left
     assert np.median(below) == pytest.approx(20.0, abs=0.2)
+    assert np.all(lm[:, L.NOSE, 0] < ear[:, 0])  # the face points the way the walker goes
     assert truth["metrics"]["head_pitch_deg"]["value"] == pytest.approx(20.0, abs=0.2)
 
 

@@ -17,7 +17,9 @@ class Posture:
     trunk_lean_deg: float = 3.0  # sagittal, mid-hip→mid-shoulder from vertical, + forward
     lateral_lean_deg: float = 0.0  # frontal, + shoulders displaced to the subject's right
     head_forward_deg: float = 6.0  # mid-shoulder→mid-ear from vertical, + forward
-    head_pitch_deg: float = 2.0  # ear→eye line below horizontal, + looking down
+    # Ear→eye line below horizontal, + looking down. The eye sits above the ear (tragus), so a
+    # head held level reads about −14° by this definition, as on real people.
+    head_pitch_deg: float = -13.0
     head_tilt_deg: float = 0.0  # ear line from horizontal, + right ear lower
     shoulder_tilt_deg: float = 0.0  # shoulder line from horizontal, + right shoulder lower
     elbow_flare_deg: float = 8.0  # upper arm abduction from the trunk, frontal plane
@@ -38,7 +40,7 @@ PRESETS: dict[str, dict[str, float | bool]] = {
     "good": {},
     "slouch": {"trunk_lean_deg": 16.0, "head_forward_deg": 24.0},
     "forward_head": {"head_forward_deg": 30.0},
-    "looking_down": {"head_pitch_deg": 28.0},
+    "looking_down": {"head_pitch_deg": 15.0},  # head turned ~29° down from level
     "stiff_arms": {"arm_swing_left_deg": 0.0, "arm_swing_right_deg": 0.0, "arm_midline_deg": 0.0},
     "uneven_arms": {"arm_swing_left_deg": 40.0, "arm_swing_right_deg": 12.0},
     "elbows_out": {"elbow_flare_deg": 34.0},

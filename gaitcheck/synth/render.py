@@ -176,7 +176,8 @@ def _head_shapes(proj: _Projector, person: Person, to_cam: np.ndarray) -> list[S
         side_facing = float(np.dot(sign * r, to_cam))
         ear_depth = head_depth + (-0.01 if side_facing > 0.5 else 0.01 * H)
         e = proj(P[f"{side}_EAR"])[0]
-        shapes.append(Shape(ear_depth, _hull(e + np.array([0.7, 1.2]) * ear_r * _CIRCLE), shade(look.skin, 0.9)))
+        # No dark outline: a ringed ear reads as an eye to the pose model.
+        shapes.append(Shape(ear_depth, _hull(e + np.array([0.7, 1.2]) * ear_r * _CIRCLE), shade(look.skin, 0.88), False))
         eye_normal = f + 0.45 * sign * r
         if float(np.dot(eye_normal / np.linalg.norm(eye_normal), to_cam)) > 0.2:
             p = proj(P[f"{side}_EYE"])[0]

@@ -25,6 +25,8 @@ TRUNK = 0.288  # hip joint (0.530) to shoulder (0.818)
 SHOULDER_WIDTH = 0.24  # between shoulder joint centres (biacromial is 0.259)
 HIP_WIDTH = 0.15  # between the hip landmarks
 NECK_TO_EAR = 0.107  # mid-shoulder to the ears (tragus ~0.925)
+EYE_AHEAD = 0.045  # eye in front of the ear (tragus), head level: ~8 cm
+EYE_RISE = 0.011  # eye above the ear: eye height 0.936 vs tragus ~0.925 of stature
 UPPER_ARM = 0.186
 FOREARM = 0.146
 HAND = 0.108
@@ -231,18 +233,21 @@ class Walker:
         neck_dir = _unit(np.array([np.tan(_deg(p.head_forward_deg)), 1.0,
                                    np.tan(_deg(p.lateral_lean_deg))]))
         ear_mid = shoulder_mid + NECK_TO_EAR * H * neck_dir
-        pitch, tilt = _deg(p.head_pitch_deg), _deg(p.head_tilt_deg)
+        # The eye sits EYE_RISE above and EYE_AHEAD in front of the ear; turn the head so the
+        # ear→eye line is exactly the posture's head pitch.
+        pitch = _deg(p.head_pitch_deg) + np.arctan2(EYE_RISE, EYE_AHEAD)
+        tilt = _deg(p.head_tilt_deg)
         f = np.array([np.cos(pitch), -np.sin(pitch), 0.0])
         r = np.cos(tilt) * Z + np.sin(tilt) * np.cross(f, Z)
         u = np.cross(r, f)
-        centre = ear_mid + 0.01 * H * f + 0.012 * H * u
+        centre = ear_mid + 0.003 * H * f + 0.012 * H * u
         pts["head_centre"] = centre
         pts["ear_mid"] = ear_mid
         pts["neck_top"] = ear_mid - 0.03 * H * u
         for side in SIDES:
             s = SIGN[side]
             name = side.upper()
-            eye = ear_mid + 0.062 * H * f + 0.02 * H * s * r
+            eye = ear_mid + EYE_AHEAD * H * f + EYE_RISE * H * u + 0.02 * H * s * r
             pts[f"{name}_EYE"] = eye
             pts[f"{name}_EYE_INNER"] = eye - 0.008 * H * s * r
             pts[f"{name}_EYE_OUTER"] = eye + 0.008 * H * s * r

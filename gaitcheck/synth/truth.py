@@ -36,12 +36,14 @@ from scipy.signal import find_peaks
 from gaitcheck.landmarks import Landmark as L
 
 # Thresholds for the expected verdicts; an issue to come moves them into the rules file with
-# their sources. |value| above a "max" or below a "min" fails the rule.
+# their sources. A value above a "max" (or |value| above a "max_abs") or below a "min" fails.
+# head_pitch: a level head reads about −14° (the eye is above the ear), so 5° is a head
+# turned some 19° down.
 THRESHOLDS: dict[str, float] = {
     "trunk_lean_max_deg": 10.0,
     "lateral_trunk_lean_max_deg": 5.0,
     "head_forward_max_deg": 18.0,
-    "head_pitch_max_deg": 15.0,
+    "head_pitch_max_deg": 5.0,
     "head_tilt_max_deg": 6.0,
     "shoulder_tilt_max_deg": 4.0,
     "pelvic_drop_max_deg": 7.0,
@@ -298,14 +300,14 @@ RULE_METRICS = {
     "heel_to_toe": {"side": ["heel_strike_pct"]},
 }
 
-# metric -> (threshold key, "max" on |value| or "min" on value)
+# metric -> (threshold key, kind): "max_abs" limits |value|, "max" and "min" the signed value.
 LIMITS = {
-    "trunk_lean_deg": ("trunk_lean_max_deg", "max"),
-    "lateral_trunk_lean_deg": ("lateral_trunk_lean_max_deg", "max"),
+    "trunk_lean_deg": ("trunk_lean_max_deg", "max_abs"),
+    "lateral_trunk_lean_deg": ("lateral_trunk_lean_max_deg", "max_abs"),
     "head_forward_deg": ("head_forward_max_deg", "max"),
     "head_pitch_deg": ("head_pitch_max_deg", "max"),
-    "head_tilt_deg": ("head_tilt_max_deg", "max"),
-    "shoulder_tilt_deg": ("shoulder_tilt_max_deg", "max"),
+    "head_tilt_deg": ("head_tilt_max_deg", "max_abs"),
+    "shoulder_tilt_deg": ("shoulder_tilt_max_deg", "max_abs"),
     "pelvic_drop_deg": ("pelvic_drop_max_deg", "max"),
     "elbow_flare_deg": ("elbow_flare_max_deg", "max"),
     "arm_swing_left_deg": ("arm_swing_min_deg", "min"),
@@ -322,7 +324,9 @@ LIMITS = {
 def _passes(metric: str, value: float) -> bool:
     key, kind = LIMITS[metric]
     limit = THRESHOLDS[key]
-    return abs(value) <= limit if kind == "max" else value >= limit
+    if kind == "max_abs":
+        return abs(value) <= limit
+    return value <= limit if kind == "max" else value >= limit
 
 
 def verdicts(metrics: dict[str, dict], view: str) -> list[dict]:
