@@ -1,6 +1,7 @@
 """How well does MediaPipe see the synthetic walkers? Detection rate and joint error vs truth.
 
-    python bench/accuracy.py SUITE_DIR [--generate] [--limit N] [--json OUT] [--reports DIR]
+    python bench/accuracy.py SUITE_DIR [--generate] [--limit N] [--json OUT]
+                             [--analyze] [--reports DIR] [--no-detect]
 
 Reads every `*.mp4` with a `*.truth.json` beside it in SUITE_DIR (`--generate` renders the
 fixed suite there first, as `gaitcheck synth --suite SUITE_DIR` does), runs the pose model
@@ -16,7 +17,8 @@ on every frame and prints, per clip and overall:
   the clip, against the truth: an early look at how far the pose model alone moves each
   angle, before any smoothing or view logic of the pipeline.
 
-With `--reports DIR` it also reads gaitcheck's JSON reports (schema gaitcheck/report-v1,
+`--analyze` first runs `gaitcheck analyze CLIP --json DIR/NAME.json` on every clip (one at a
+time; DIR is --reports, default SUITE_DIR/reports). With `--reports DIR` it reads gaitcheck's JSON reports (schema gaitcheck/report-v1,
 one `NAME.json` per clip `NAME.mp4`) and prints, per metric, the mean absolute error
 against the truth and the share of (clip, rule) verdicts that match (`warn` counts as
 neither pass nor fail).
@@ -173,6 +175,20 @@ def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
             "view_match": sum(c["view_match"] for c in compared) / len(compared) if compared else None}
 
 
+def run_analysis(clips: list[Path], reports: Path) -> None:
+    """`gaitcheck analyze` on each clip (a separate process each, one at a time)."""
+    import subprocess
+
+    reports.mkdir(parents=True, exist_ok=True)
+    root = Path(__file__).resolve().parent.parent
+    for clip in clips:
+        out = reports / f"{clip.stem}.json"
+        done = subprocess.run([sys.executable, "-m", "gaitcheck", "analyze", str(clip), "--json", str(out), "-q"],
+                              cwd=root, capture_output=True, text=True)
+        status = "ok" if done.returncode == 0 else f"exit {done.returncode}: {done.stderr.strip()[-200:]}"
+        print(f"analyze {clip.name}: {status}", flush=True)
+
+
 def _estimator(persons: int):
     from gaitcheck.pose import PoseEstimator
 
@@ -186,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N clips")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--reports", type=Path, help="folder of gaitcheck JSON reports NAME.json to score")
-    parser.add_argument("--no-detect", action="store_true", help="skip the pose model (only score --reports)")
+    parser.add_argument("--no-detect", action="store_true", help="skip the detection pass (only score reports)")
+    parser.add_argument("--analyze", action="store_true", help="run `gaitcheck analyze` on every clip first")
     args = parser.parse_args(argv)
     if args.generate:
         from gaitcheck.synth.suite import render_suite
@@ -199,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no clips with truth in {args.suite}", file=sys.stderr)
         return 1
     summary: dict = {}
+    if args.analyze:
+        args.reports = args.reports or args.suite / "reports"
+        run_analysis(clips, args.reports)
     if args.reports:
         pairs = []
         for clip in clips:

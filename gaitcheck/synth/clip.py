@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -71,6 +71,9 @@ def build(spec: ClipSpec) -> _Scene:
     walk_rng, look_rng, cam_rng, room_rng, noise_rng, second_rng = rngs
     posture = spec.posture()
     stature = spec.stature or float(walk_rng.uniform(1.55, 1.92))
+    vary = float(walk_rng.uniform(0.9, 1.1))
+    if "cadence_spm" not in spec.overrides:  # walkers differ in pace unless told otherwise
+        posture = replace(posture, cadence_spm=round(posture.cadence_spm * vary, 2))
     schedule = gait.make_schedule(posture.cadence_spm, posture.step_time_asymmetry,
                                   posture.stride_time_jitter, 0.0, spec.duration, walk_rng)
     walker = skeleton.Walker(posture, stature, schedule, spec.treadmill)
@@ -149,6 +152,13 @@ def strike_geometry(s: _Scene, strikes: dict[str, np.ndarray], g: truth.Geometry
     return out
 
 
+def _near_side(view: str, direction: str) -> str | None:
+    """Which side of the walker faces the camera in a side view (the far limbs are hidden)."""
+    if view != "side":
+        return None
+    return "right" if direction == "left_to_right" else "left"
+
+
 def build_truth(s: _Scene, times: np.ndarray, level: np.ndarray, pixels: np.ndarray,
                 scales: np.ndarray, name: str) -> dict:
     """The truth JSON value for a rendered clip."""
@@ -165,10 +175,11 @@ def build_truth(s: _Scene, times: np.ndarray, level: np.ndarray, pixels: np.ndar
         "input": {"path": name, "fps": spec.fps, "frames": len(times), "duration_s": len(times) / spec.fps,
                   "width": spec.width, "height": spec.height},
         "view": {"camera": spec.view, "direction": s.direction, "camera_roll_deg": spec.roll_deg,
+                 "near_side": _near_side(spec.view, s.direction),
                  "treadmill": spec.treadmill, "panning": s.camera.pan_speed != 0.0},
         "persons": 2 if spec.second_person else 1,
         "generator": {"preset": spec.preset, "seed": spec.seed, "overrides": spec.overrides,
-                      "posture": asdict(spec.posture()), "stature_m": round(s.walker.stature, 4),
+                      "posture": asdict(s.walker.posture), "stature_m": round(s.walker.stature, 4),
                       "speed_m_s": round(s.walker.speed if not spec.treadmill else s.walker.belt_speed, 4),
                       "noise_sigma": round(s.scenery.noise_sigma, 3), "blur_sigma": s.scenery.blur_sigma,
                       "clean": spec.clean},
