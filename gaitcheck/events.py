@@ -35,8 +35,9 @@ from gaitcheck.series import LandmarkSeries
 from gaitcheck.view import AWAY, TOWARDS, Pass, View, _smooth, torso_length
 
 MIN_STRIDE_S = 0.6  # same-foot strikes at most every 0.6 s (200 steps/min)
-PROMINENCE_SHARE = 0.25  # of the signal's 5–95 percentile range in the pass
+PROMINENCE_SHARE = 0.4  # of the signal's 5–95 percentile range in the pass
 MIN_RANGE_TORSO = 0.15  # a foot signal flatter than this (torso lengths) is not walking
+SWING_SHARE = 0.1  # front/back: a foot is swinging while its speed is above this share of the peak
 SIDES = ("left", "right")
 _FOOT = {
     "left": (L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.LEFT_ANKLE),
@@ -54,6 +55,8 @@ class GaitEvents:
     dropped: int
     passes: tuple[Pass, ...] = ()
     times: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the series' times, for durations
+    heel_strike_times: dict[str, np.ndarray] = field(default_factory=dict)  # seconds, sub-frame (Zeni peaks: parabola)
+    toe_off_times: dict[str, np.ndarray] = field(default_factory=dict)
 
     def _pass_of(self, frame: int) -> int:
         for i, one in enumerate(self.passes):
@@ -86,13 +89,26 @@ class GaitEvents:
                 out.append((a, b, side_b))
         return out
 
+    def strike_time(self, frame: int) -> float:
+        """Sub-frame time (s) of the heel strike at `frame` (its frame's time if not refined)."""
+        for side in SIDES:
+            frames = self.heel_strikes.get(side, np.zeros(0, int))
+            hit = np.flatnonzero(frames == frame)
+            if len(hit) and side in self.heel_strike_times:
+                return float(self.heel_strike_times[side][hit[0]])
+        return float(self.times[frame])
+
     def cadence_spm(self) -> float:
-        """Steps per minute from the step durations (median), NaN without steps."""
+        """Steps per minute: steps over the time they span, summed over passes; NaN without steps.
+
+        The whole span rather than a median of single steps, so a frame's rounding does not
+        move it by a frame per step (3% at 30 fps).
+        """
         steps = self.steps()
         if not steps or not len(self.times):
             return float("nan")
-        durations = np.array([self.times[b] - self.times[a] for a, b, _ in steps])
-        return float(60.0 / np.median(durations))
+        durations = np.array([self.strike_time(b) - self.strike_time(a) for a, b, _ in steps])
+        return float(60.0 * len(durations) / durations.sum())
 
 
 # --- signals ---------------------------------------------------------------------------------
@@ -110,14 +126,45 @@ def _zeni_signals(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, 
     return out
 
 
-def _depth_signals(series: LandmarkSeries, one: Pass, torso: np.ndarray) -> dict[str, np.ndarray]:
-    """Per foot: how far it is ahead of the other foot in depth, from image height (torso lengths)."""
+def _forward_speed(series: LandmarkSeries, one: Pass, torso: np.ndarray) -> dict[str, np.ndarray]:
+    """Per foot: image speed towards the walking direction in depth (torso lengths/s).
+
+    Walking towards the camera a foot coming forward moves down the picture (+y), walking away
+    it moves up; a standing foot does not move (on a treadmill it drifts back slowly).
+    """
     xy = series.xy.astype(float)[one.start:one.stop]
+    rate = series.sample_rate
     sign = 1.0 if one.direction == TOWARDS else -1.0
-    size = _smooth(torso[one.start:one.stop], series.sample_rate, 0.7)
-    foot_y = {side: np.mean(xy[:, list(_FOOT[side]), 1], axis=1) for side in SIDES}
-    ahead = sign * (foot_y["left"] - foot_y["right"]) / size
-    return {"left": ahead, "right": -ahead}
+    size = _smooth(torso[one.start:one.stop], rate, 0.7)
+    out = {}
+    for side in SIDES:
+        for name, landmark in (("heel", _FOOT[side][0]), ("toe", _FOOT[side][1])):
+            y = xy[:, landmark, 1]
+            speed = np.gradient(_smooth(y, rate, 5.0)) * rate if len(y) > 1 else np.zeros(len(y))
+            out[f"{side}_{name}"] = sign * speed / size
+    return out
+
+
+def _swing_events(speed: np.ndarray, toe_speed: np.ndarray, rate: float) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """(strikes, toe offs) of one foot from its forward speed: each swing is a speed peak; the
+    foot leaves the floor where the speed rises through SWING_SHARE of the way from standing
+    to the peak and strikes where it falls back through it. Returns (frames, weights) twice."""
+    peaks, weights = _peaks(speed, rate)
+    strikes, offs, ws, wo = [], [], [], []
+    for speed_of, found, kept, sign in ((speed, strikes, ws, 1), (toe_speed, offs, wo, -1)):
+        base = np.nanmedian(speed_of) if np.isfinite(speed_of).any() else 0.0
+        for p, w in zip(peaks, weights):
+            level = base + SWING_SHARE * (speed[p] - base)
+            if sign > 0:  # the heel lands: the first frame after the peak back below the level
+                below = np.flatnonzero(~(speed_of[p:] > level))
+                frame = p + below[0] if len(below) else -1
+            else:  # the toe leaves: the last frame before the peak below the level
+                below = np.flatnonzero(~(speed_of[:p + 1] > level))
+                frame = below[-1] if len(below) else -1
+            if frame >= 0 and np.isfinite(speed_of[frame]):
+                found.append(frame)
+                kept.append(w)
+    return ((np.asarray(strikes, dtype=int), np.asarray(ws)), (np.asarray(offs, dtype=int), np.asarray(wo)))
 
 
 def _finite_runs(x: np.ndarray, min_len: int) -> list[tuple[int, int]]:
@@ -142,33 +189,6 @@ def _peaks(x: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(found, dtype=int), np.asarray(prominence, dtype=float)
 
 
-def _frontal_toe_offs(depth: dict[str, np.ndarray], strikes: dict[str, np.ndarray], rate: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Toe off of each foot: its first clear forward motion after the other foot's strike.
-
-    While the other foot stands, the change of "how far this foot is ahead of the other" is this
-    foot's own forward speed; toe off is where it first exceeds a fifth of its swing peak.
-    """
-    out = {}
-    for side in SIDES:
-        other = "right" if side == "left" else "left"
-        velocity = np.gradient(_smooth(depth[side], rate, 4.0)) * rate
-        own = strikes[side]
-        found, weight = [], []
-        for start in strikes[other]:
-            later = own[own > start]
-            stop = int(later[0]) if len(later) else len(velocity)
-            window = velocity[start:stop]
-            if len(window) < 3 or not np.isfinite(window).all():
-                continue
-            peak = float(np.max(window))
-            moving = np.flatnonzero(window > 0.2 * peak)
-            if peak > 0 and len(moving) and moving[0] < len(window) - 1:
-                found.append(start + int(moving[0]))
-                weight.append(peak)
-        out[side] = (np.asarray(found, dtype=int), np.asarray(weight, dtype=float))
-    return out
-
-
 # --- order checks ----------------------------------------------------------------------------
 
 
@@ -184,6 +204,7 @@ def _order_checks(hs: dict[str, tuple[np.ndarray, np.ndarray]], to: dict[str, tu
         table.pop(frame, None)
         dropped += 1
 
+    typical = MIN_STRIDE_S * rate
     # 1. per foot: no two strikes (toe offs) without a toe off (strike) of that foot between.
     for side in SIDES:
         for mine, theirs in ((hs[side], to[side]), (to[side], hs[side])):
@@ -196,10 +217,22 @@ def _order_checks(hs: dict[str, tuple[np.ndarray, np.ndarray]], to: dict[str, tu
                         drop(mine, a if mine[a] < mine[b] else b)
                         changed = True
                         break
-    # 2. left and right strikes alternate: a same-foot pair with no other strike between,
-    #    closer than 0.75 median stride, keeps the more prominent.
-    strides = [b - a for s in SIDES for a, b in zip(sorted(hs[s])[:-1], sorted(hs[s])[1:])]
-    typical = float(np.median(strides)) if strides else MIN_STRIDE_S * rate
+    # 2. strides of plausible length: two strikes of one foot closer than 0.7 of the median
+    #    stride (a landmark glitch between the feet makes such a peak) keep the more prominent.
+    changed = True
+    while changed:
+        changed = False
+        pairs = [(a, b, s) for s in SIDES for a, b in zip(sorted(hs[s])[:-1], sorted(hs[s])[1:])]
+        if not pairs:
+            break
+        typical = float(np.median([b - a for a, b, _ in pairs]))
+        for a, b, side in sorted(pairs, key=lambda pair: pair[1] - pair[0]):
+            if b - a < 0.7 * typical:
+                drop(hs[side], a if hs[side][a] < hs[side][b] else b)
+                changed = True
+            break
+    # 2b. left and right strikes alternate: two strikes of one foot with none of the other
+    #     between keep the more prominent, unless a whole stride apart (a missed strike).
     changed = True
     while changed:
         changed = False
@@ -242,6 +275,9 @@ def detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
     scale = float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan
     strikes: dict[str, list] = {s: [] for s in SIDES}
     offs: dict[str, list] = {s: [] for s in SIDES}
+    strike_t: dict[str, list] = {s: [] for s in SIDES}
+    off_t: dict[str, list] = {s: [] for s in SIDES}
+    frames = np.arange(len(series))
     dropped = 0
     methods = set()
     for one in view.passes:
@@ -251,18 +287,40 @@ def detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
             hs = {s: _peaks(sig[s][0], rate) for s in SIDES}
             to = {s: _peaks(-sig[s][1], rate) for s in SIDES}
         else:
-            methods.add("foot depth from image height (front/back)")
-            depth = _depth_signals(series, one, torso)
-            hs = {s: _peaks(depth[s], rate) for s in SIDES}
-            to = _frontal_toe_offs(depth, {s: hs[s][0] for s in SIDES}, rate)
+            methods.add("foot swing speed in depth from vertical image motion (front/back)")
+            speed = _forward_speed(series, one, torso)
+            found = {s: _swing_events(speed[f"{s}_heel"], speed[f"{s}_toe"], rate) for s in SIDES}
+            hs = {s: found[s][0] for s in SIDES}
+            to = {s: found[s][1] for s in SIDES}
         kept_hs, kept_to, n = _order_checks(hs, to, rate)
         dropped += n
         for s in SIDES:
             strikes[s].extend(kept_hs[s] + one.start)
             offs[s].extend(kept_to[s] + one.start)
+            if one.forward_sign != 0:
+                hs_fine = kept_hs[s] + _vertex(sig[s][0], kept_hs[s])
+                to_fine = kept_to[s] + _vertex(-sig[s][1], kept_to[s])
+            else:
+                hs_fine, to_fine = kept_hs[s].astype(float), kept_to[s].astype(float)
+            strike_t[s].extend(np.interp(hs_fine + one.start, frames, series.times))
+            off_t[s].extend(np.interp(to_fine + one.start, frames, series.times))
     return GaitEvents(
         heel_strikes={s: np.array(sorted(strikes[s]), dtype=int) for s in SIDES},
         toe_offs={s: np.array(sorted(offs[s]), dtype=int) for s in SIDES},
         method="; ".join(sorted(methods)) or "none: no passes",
         dropped=dropped, passes=view.passes, times=np.asarray(series.times),
+        heel_strike_times={s: np.array(sorted(strike_t[s])) for s in SIDES},
+        toe_off_times={s: np.array(sorted(off_t[s])) for s in SIDES},
     )
+
+
+def _vertex(x: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """Sub-frame offset (−0.5..0.5) of each peak: the vertex of the parabola through its neighbours."""
+    out = np.zeros(len(peaks))
+    for i, p in enumerate(peaks):
+        if 0 < p < len(x) - 1:
+            a, b, c = x[p - 1], x[p], x[p + 1]
+            denom = a - 2 * b + c
+            if np.isfinite(denom) and denom < 0:
+                out[i] = float(np.clip(0.5 * (a - c) / denom, -0.5, 0.5))
+    return out

@@ -1,0 +1,72 @@
+"""Landmark series for the view and events tests, made once per test session.
+
+Real clips (../shared/clips) and synthetic walkers (gaitcheck synth) are run through the pose
+model in-process and cached in a session temp folder, so test_view and test_events share the
+cost. Nothing is read from outside the repository but the shared clips, and nothing downloaded.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gaitcheck.landmarks import MIRROR, Landmark as L
+from gaitcheck.series import LandmarkSeries, clean
+
+_CACHE: dict[str, LandmarkSeries] = {}
+_TRUTH: dict[str, dict] = {}
+
+
+def real_series(clips: Path, name: str) -> LandmarkSeries:
+    """The cleaned series of a real clip (the default extraction), skipping when it is missing."""
+    if name not in _CACHE:
+        path = clips / name
+        if not path.is_file():
+            pytest.skip(f"real clip {name} not in {clips}")
+        from gaitcheck.extract import extract
+
+        _CACHE[name] = clean(extract(path).series)
+    return _CACHE[name]
+
+
+def synth_series(folder: Path, name: str, **spec) -> tuple[LandmarkSeries, dict]:
+    """Render a synthetic walker (ClipSpec fields), run the pose model, return (series, truth)."""
+    key = f"synth:{name}"
+    if key not in _CACHE:
+        from gaitcheck.extract import extract
+        from gaitcheck.synth.clip import ClipSpec, render_clip, truth_path
+
+        video = folder / f"{name}.mp4"
+        render_clip(ClipSpec(**spec), video)
+        _TRUTH[key] = json.loads(truth_path(video).read_text())
+        _CACHE[key] = clean(extract(video).series)
+    return _CACHE[key], _TRUTH[key]
+
+
+def mirror(series: LandmarkSeries) -> LandmarkSeries:
+    """The series seen in a mirror: x → width − x and every landmark swapped with its partner."""
+    partner = np.array([int(m) for m in MIRROR])
+    xy = series.xy[:, partner, :].copy()
+    xy[..., 0] = series.width - xy[..., 0]
+    world = series.world[:, partner, :].copy()
+    world[..., 0] = -world[..., 0]
+    return replace(series, xy=xy, world=world, visibility=series.visibility[:, partner],
+                   presence=series.presence[:, partner])
+
+
+def every_other_frame(series: LandmarkSeries) -> LandmarkSeries:
+    """Every second frame (half the frame rate)."""
+    pick = slice(None, None, 2)
+    return replace(series, times=series.times[pick], frame_index=series.frame_index[pick], xy=series.xy[pick],
+                   visibility=series.visibility[pick], presence=series.presence[pick], world=series.world[pick],
+                   detected=series.detected[pick])
+
+
+def trunk_lean(series: LandmarkSeries, sign: int) -> float:
+    """Median mid-hip→mid-shoulder angle from vertical, + towards screen-x `sign` (degrees)."""
+    xy = series.xy
+    up = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) - 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
+    return float(np.nanmedian(np.degrees(np.arctan2(sign * up[:, 0], -up[:, 1]))))

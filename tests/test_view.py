@@ -1,0 +1,162 @@
+"""Camera view, walking direction, passes and roll (gaitcheck/view.py).
+
+Real clips (../shared/clips; skipped when absent) against their MANIFEST, mirrored and rotated
+copies of real series, and synthetic walkers whose truth JSON knows view, direction and roll.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gait_series import mirror, real_series, synth_series, trunk_lean
+from gaitcheck.landmarks import Landmark as L
+from gaitcheck.view import Pass, estimate_view, level, rotate
+
+SINGLE_VIEW = {  # clip -> (camera, direction) from the MANIFEST
+    "bg_side_normal_01.mp4": ("side", "left_to_right"),
+    "bg_side_slouch_01.mp4": ("side", "left_to_right"),
+    "md_side_P2_E2T1_90.mp4": ("side", "left_to_right"),
+    "og_side_portrait_demo1.mp4": ("side", "left_to_right"),
+    "sarwesh_side.mp4": ("side", "right_to_left"),
+    "sports2d_demo_2persons.mp4": ("side", "right_to_left"),
+    "md_back_P3_E3T4_Rear.mp4": ("back", "away"),
+    "og_front_2persons_rotated.mp4": ("front", "towards"),
+}
+BACK_AND_FORTH = ("sports2d_side_older_woman.mp4", "bg_side_no_arm_swing_08.mp4")
+
+
+def test_single_view_table_matches_manifest(manifest):
+    """The expectations above are the MANIFEST's, not made up here."""
+    rows = {row["file"]: row for row in manifest}
+    for name, (camera, direction) in SINGLE_VIEW.items():
+        assert rows[name]["view"] == camera and rows[name]["direction"] == direction, name
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_VIEW))
+def test_real_clip_view_and_direction(clips_dir, name):
+    view = estimate_view(real_series(clips_dir, name))
+    assert (view.camera, view.direction) == SINGLE_VIEW[name], view.cues
+    assert view.passes, "a clip of steady walking has at least one pass"
+    assert all(p.direction == view.direction for p in view.passes)
+    assert 0.5 <= view.confidence <= 1.0
+
+
+def test_front_then_back_clip_has_a_towards_then_an_away_pass(clips_dir):
+    """h36m walks towards the camera, turns and walks away: camera = the longer pass's
+    (documented), and the passes say towards then away with the turn left out."""
+    series = real_series(clips_dir, "h36m_front_then_back.mp4")
+    view = estimate_view(series)
+    frontal = [p for p in view.passes if p.direction in ("towards", "away")]
+    assert [p.direction for p in frontal] == ["towards", "away"]
+    assert [p.camera for p in frontal] == ["front", "back"]
+    assert view.camera in ("front", "back")
+    turn = series.times[frontal[1].start] - series.times[frontal[0].stop - 1]
+    assert turn >= 0.3, "the turn between the passes is left out"
+
+
+@pytest.mark.parametrize("name", BACK_AND_FORTH)
+def test_back_and_forth_clip_splits_into_opposite_passes(clips_dir, name):
+    series = real_series(clips_dir, name)
+    view = estimate_view(series)
+    lateral = [p for p in view.passes if p.forward_sign]
+    assert len(lateral) >= 2
+    assert {p.direction for p in lateral} == {"left_to_right", "right_to_left"}
+    for a, b in zip(lateral[:-1], lateral[1:]):
+        assert a.stop <= b.start
+        if a.direction != b.direction:  # a turn lies between: at least a few tenths of a second out
+            assert series.times[b.start] - series.times[a.stop - 1] >= 0.3
+    hips = series.xy[:, [L.LEFT_HIP, L.RIGHT_HIP], 0]  # travel inside each pass agrees with its direction
+    hip_x = 0.5 * (hips[:, 0] + hips[:, 1])
+    for p in lateral:
+        inside = hip_x[p.start:p.stop][np.isfinite(hip_x[p.start:p.stop])]
+        travel = inside[-1] - inside[0]
+        assert np.sign(travel) == p.forward_sign
+
+
+def test_walking_backwards_is_flagged(clips_dir):
+    """sports2d_side_older_woman returns walking backwards: travels right, faces left."""
+    view = estimate_view(real_series(clips_dir, "sports2d_side_older_woman.mp4"))
+    backwards = [p for p in view.passes if p.backwards]
+    assert backwards and all(p.direction == "left_to_right" for p in backwards)
+
+
+@pytest.mark.parametrize("name", ["sarwesh_side.mp4", "md_side_P2_E2T1_90.mp4", "md_back_P3_E3T4_Rear.mp4",
+                                  "sports2d_side_older_woman.mp4"])
+def test_mirroring_flips_direction_and_keeps_camera(clips_dir, name):
+    series = real_series(clips_dir, name)
+    view, seen = estimate_view(series), estimate_view(mirror(series))
+    flip = {"left_to_right": "right_to_left", "right_to_left": "left_to_right", "towards": "towards", "away": "away"}
+    assert seen.camera == view.camera
+    assert seen.direction == flip[view.direction]
+    assert [(p.start, p.stop, flip[p.direction]) for p in view.passes] == [(p.start, p.stop, p.direction) for p in seen.passes]
+    assert seen.roll_deg == pytest.approx(-view.roll_deg, abs=0.05)
+
+
+@pytest.mark.parametrize("name", ["md_side_P2_E2T1_90.mp4", "bg_side_normal_01.mp4", "sarwesh_side.mp4"])
+@pytest.mark.parametrize("degrees", [5.0, -5.0])
+def test_roll_follows_a_tilted_phone_on_real_clips(clips_dir, name, degrees):
+    """Turning a real series by ±5° moves the roll estimate by the same (±1°), and levelling
+    leaves the sagittal trunk angle within 1° of the levelled original."""
+    series = real_series(clips_dir, name)
+    view = estimate_view(series)
+    tilted = rotate(series, degrees)
+    seen = estimate_view(tilted)
+    assert seen.roll_source.startswith("floor line"), seen.roll_source
+    assert seen.roll_deg - view.roll_deg == pytest.approx(degrees, abs=1.0)
+    sign = view.passes[0].forward_sign
+    assert trunk_lean(level(tilted, seen), sign) == pytest.approx(trunk_lean(level(series, view), sign), abs=1.0)
+    assert abs(trunk_lean(tilted, sign) - trunk_lean(series, sign)) > 3.0  # without levelling it would move
+
+
+def test_level_is_pure_and_turns_back():
+    xy = np.random.default_rng(1).uniform(0, 400, (5, 33, 2))
+    from gaitcheck.series import empty_series
+
+    series = replace(empty_series(5, 640, 360, 30.0), xy=xy.copy(), times=np.arange(5) / 30.0)
+    view = estimate_view(series)
+    tilted = rotate(series, 7.0)
+    back = level(tilted, replace(view, roll_deg=7.0))
+    np.testing.assert_allclose(back.xy, xy, atol=1e-3)
+    np.testing.assert_array_equal(series.xy, xy)  # the input is untouched
+    assert back.processing["level_roll_deg"] == 7.0
+    # + roll = turned clockwise on screen: a point right of the centre moves down (y grows)
+    assert rotate(replace(series, xy=np.tile([[420.0, 180.0]], (5, 33, 1))), 10.0).xy[0, 0, 1] > 180.0
+
+
+def test_pass_signs():
+    assert Pass(0, 10, "left_to_right").forward_sign == 1
+    assert Pass(0, 10, "right_to_left").forward_sign == -1
+    assert Pass(0, 10, "towards").forward_sign == 0 and Pass(0, 10, "towards").camera == "front"
+    assert Pass(0, 10, "right_to_left", facing_sign=1).backwards
+
+
+# --- synthetic walkers: view, direction and roll against the truth ---------------------------
+
+SYNTH = {
+    "side_ltr": dict(view="side", direction="left_to_right", seed=401, duration=3.5),
+    "side_rtl": dict(view="side", direction="right_to_left", seed=402, duration=3.5, fps=25.0),
+    "front": dict(view="front", seed=403, duration=3.5),
+    "back": dict(view="back", seed=404, duration=3.5),
+    "treadmill_rtl": dict(view="side", direction="right_to_left", seed=405, duration=4.0, treadmill=True),
+    "side_roll": dict(view="side", direction="left_to_right", seed=406, duration=3.5, roll_deg=5.0),
+    "front_roll": dict(view="front", seed=407, duration=3.5, roll_deg=-6.0),
+}
+
+
+@pytest.fixture(scope="module")
+def synth_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("synth_view")
+
+
+@pytest.mark.parametrize("name", sorted(SYNTH))
+def test_synthetic_view_direction_and_roll(synth_folder, name):
+    series, truth = synth_series(synth_folder, name, **SYNTH[name])
+    view = estimate_view(series)
+    assert view.camera == truth["view"]["camera"]
+    assert view.direction == truth["view"]["direction"]
+    # the synth's roll turns the picture counter-clockwise; ours is + clockwise
+    expected = -truth["view"]["camera_roll_deg"]
+    tolerance = 1.0 if view.camera == "side" else 1.5
+    assert view.roll_deg == pytest.approx(expected, abs=tolerance), view.roll_source
