@@ -182,6 +182,7 @@ def build_truth(s: _Scene, times: np.ndarray, level: np.ndarray, pixels: np.ndar
                       "posture": asdict(s.walker.posture), "stature_m": round(s.walker.stature, 4),
                       "speed_m_s": round(s.walker.speed if not spec.treadmill else s.walker.belt_speed, 4),
                       "noise_sigma": round(s.scenery.noise_sigma, 3), "blur_sigma": s.scenery.blur_sigma,
+                      "exposure": s.scenery.exposure, "girth": s.look.girth,
                       "clean": spec.clean},
         "heel_strikes": {side: [e if spec.view == "side" else {"t": e["t"]} for e in geo[side]]
                          for side in ("left", "right")},

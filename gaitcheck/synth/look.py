@@ -40,6 +40,7 @@ class Look:
     hair: tuple[int, int, int]
     long_sleeves: bool
     shorts: bool
+    girth: float = 1.0  # limb and body thickness: slim < 1 < broad
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Scenery:
     accents: tuple[tuple[int, int, int], ...]
     noise_sigma: float  # grey levels of Gaussian sensor noise
     blur_sigma: float  # pixels of Gaussian blur (0 = sharp)
+    exposure: float = 1.0  # overall brightness gain
 
 
 def _pick(rng: np.random.Generator, options: list) -> tuple[int, int, int]:
@@ -66,7 +68,8 @@ def random_look(rng: np.random.Generator, avoid: tuple[tuple[int, int, int], ...
     while True:
         look = Look(skin=_pick(rng, SKIN), shirt=_pick(rng, SHIRT), legwear=_pick(rng, LEGWEAR),
                     shoes=_pick(rng, SHOES), hair=_pick(rng, HAIR),
-                    long_sleeves=bool(rng.random() < 0.4), shorts=bool(rng.random() < 0.25))
+                    long_sleeves=bool(rng.random() < 0.4), shorts=bool(rng.random() < 0.25),
+                    girth=round(float(rng.uniform(0.85, 1.2)), 3))
         if all(_far(look.shirt, c) and _far(look.legwear, c) for c in avoid) and _far(look.shirt, look.skin, 50):
             return look
 
@@ -78,4 +81,6 @@ def random_scenery(rng: np.random.Generator, clean: bool = False) -> Scenery:
     accents = tuple(_pick(rng, ACCENT) for _ in range(4))
     noise = 0.0 if clean else float(rng.uniform(0.0, 3.0))
     blur = 0.0 if clean else float(rng.choice([0.0, 0.0, 0.6, 1.0]))
-    return Scenery(wall=wall, floor=floor, accents=accents, noise_sigma=noise, blur_sigma=blur)
+    exposure = 1.0 if clean else round(float(rng.uniform(0.8, 1.12)), 3)
+    return Scenery(wall=wall, floor=floor, accents=accents, noise_sigma=noise, blur_sigma=blur,
+                   exposure=exposure)

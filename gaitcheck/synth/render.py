@@ -103,8 +103,9 @@ def person_shapes(camera: Camera, person: Person, t: float) -> list[Shape]:
         pa = P[a] if isinstance(a, str) else a
         pb = P[b] if isinstance(b, str) else b
         two = proj(np.stack([pa, pb]))
+        g = look.girth
         shapes.append(Shape(proj.depth(0.5 * (pa + pb)) + bias,
-                            _capsule(two[0], ra * H * s, two[1], rb * H * s), colour))
+                            _capsule(two[0], g * ra * H * s, two[1], g * rb * H * s), colour))
 
     for side in ("left", "right"):
         S = side.upper()
@@ -131,12 +132,13 @@ def person_shapes(camera: Camera, person: Person, t: float) -> list[Shape]:
     fwd, up, right = person.trunk_axes
     pf, _, pr = person.pelvis_axes
     ring = np.linspace(0, 2 * np.pi, 20, endpoint=False)
+    g = look.girth  # depth and waist follow the build; the shoulders stay on the joints
     chest = (P["shoulder_mid"] - 0.015 * H * up)[None] + (0.125 * H * np.cos(ring))[:, None] * right \
-        + (0.065 * H * np.sin(ring))[:, None] * fwd
-    waist = (P["hip_mid"] + 0.06 * H * up)[None] + (0.1 * H * np.cos(ring))[:, None] * pr \
-        + (0.06 * H * np.sin(ring))[:, None] * pf
-    hips = (P["hip_mid"] - 0.035 * H * up)[None] + (0.105 * H * np.cos(ring))[:, None] * pr \
-        + (0.068 * H * np.sin(ring))[:, None] * pf
+        + (0.065 * g * H * np.sin(ring))[:, None] * fwd
+    waist = (P["hip_mid"] + 0.06 * H * up)[None] + (0.1 * g * H * np.cos(ring))[:, None] * pr \
+        + (0.06 * g * H * np.sin(ring))[:, None] * pf
+    hips = (P["hip_mid"] - 0.035 * H * up)[None] + (0.105 * g * H * np.cos(ring))[:, None] * pr \
+        + (0.068 * g * H * np.sin(ring))[:, None] * pf
     upper_body = _hull(proj(np.vstack([chest, waist])))
     shapes.append(Shape(proj.depth(P["hip_mid"] + 0.15 * H * up), upper_body, look.shirt))
     shapes.append(Shape(proj.depth(P["hip_mid"]) + 0.001, _hull(proj(np.vstack([waist, hips]))), look.legwear))
@@ -221,6 +223,8 @@ def draw_frame(camera: Camera, room: list[Patch], people: list[Person], t: float
         m = camera.roll_matrix()
         m = np.hstack([m[:, :2], (m[:, 2] - m[:, :2] @ np.array([margin, margin]))[:, None]])
         canvas = cv2.warpAffine(canvas, m, (camera.width, camera.height), flags=cv2.INTER_LINEAR)
+    if scenery.exposure != 1.0:
+        canvas = cv2.convertScaleAbs(canvas, alpha=scenery.exposure)
     if scenery.blur_sigma > 0:
         canvas = cv2.GaussianBlur(canvas, (0, 0), scenery.blur_sigma)
     if scenery.noise_sigma > 0:
