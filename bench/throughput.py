@@ -11,7 +11,7 @@ and the ratio (c)/(b). Usage:  python bench/throughput.py [CLIP] [--json] [--bre
 (--breakdown adds (c) without the orientation check, and with one person, to see where time goes.)
 
 Without CLIP it takes the longest side-view clip listed in ../shared/clips/MANIFEST.tsv, or,
-when that folder is absent, the longest clip in samples/.
+when that folder is absent, the largest clip in samples/.
 """
 from __future__ import annotations
 
