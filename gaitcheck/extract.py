@@ -95,12 +95,8 @@ def find_orientation(path: str | Path, info: video.VideoInfo, model: str | Path 
     """Decide whether the clip must be turned to stand its people up (see orientation.py)."""
     import cv2
 
-    wanted = set(np.linspace(0, max(info.frame_count - 1, 0), ORIENTATION_SAMPLES).astype(int).tolist())
-    stills = [
-        cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
-        for frame in video.frames(path, max_side=640)
-        if frame.index in wanted
-    ]
+    wanted = np.linspace(0, max(info.frame_count - 1, 0), ORIENTATION_SAMPLES).astype(int).tolist()
+    stills = [cv2.cvtColor(image, cv2.COLOR_BGR2RGB) for image in video.stills(path, wanted, max_side=640)]
     with PoseEstimator(model, max_persons=1, video=False) as estimator:
         found = [estimator.detect(image) for image in stills]
         turn, bodies = vote(found)

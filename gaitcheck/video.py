@@ -100,6 +100,28 @@ def probe(path: str | Path) -> VideoInfo:
     )
 
 
+def stills(path: str | Path, indices: list[int], max_side: int | None = None) -> list[np.ndarray]:
+    """A few frames picked by index (seeking, not decoding the whole clip), upright, scaled."""
+    import cv2
+
+    path = check_readable_file(path)
+    capture = _open(path)
+    images = []
+    try:
+        for index in sorted(set(indices)):
+            capture.set(cv2.CAP_PROP_POS_FRAMES, index)
+            ok, image = capture.read()
+            if not ok or image is None:
+                continue
+            size = fit_within(image.shape[1], image.shape[0], max_side)
+            if size != (image.shape[1], image.shape[0]):
+                image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+            images.append(image)
+    finally:
+        capture.release()
+    return images
+
+
 def turn_image(image: np.ndarray, turn: int) -> np.ndarray:
     """Rotate an image clockwise by `turn` degrees (a multiple of 90)."""
     import cv2
