@@ -195,7 +195,7 @@ def test_cli_renders_and_rejects_bad_options(tmp_path):
     assert ok.exit_code == 0, ok.output
     assert out.stat().st_size > 1000 and truth_path(out).exists()
     for bad in (["--preset", "nope"], ["--view", "top"], ["--size", "12"], ["--view", "front", "--direction", "left_to_right"],
-                ["--set", "trunk_lean_deg=abc"], ["--duration", "0"]):
+                ["--set", "trunk_lean_deg=abc"], ["--duration", "0"], ["--view", "front", "--duration", "30"]):
         result = runner.invoke(synth, [str(tmp_path / "x.mp4"), *bad])
         assert result.exit_code == 2, bad
     assert runner.invoke(synth, []).exit_code == 2

@@ -62,10 +62,24 @@ class _Scene:
     noise_rng: np.random.Generator
 
 
-def build(spec: ClipSpec) -> _Scene:
-    """Set up walker, camera and room for a spec (no drawing yet)."""
+MAX_APPROACH_S = 6.0  # longer walks towards/away from the camera start or end too far away
+
+
+def check(spec: ClipSpec) -> None:
+    """Raise ValueError if the spec cannot make a usable clip."""
     if spec.view not in cam.VIEWS:
         raise ValueError(f"unknown view {spec.view!r}")
+    if spec.direction is not None and (spec.view != "side" or spec.direction not in cam.SIDE_DIRECTIONS):
+        raise ValueError(f"direction {spec.direction!r} needs a side view and one of {', '.join(cam.SIDE_DIRECTIONS)}")
+    if spec.view != "side" and not spec.treadmill and spec.duration > MAX_APPROACH_S:
+        raise ValueError(f"a {spec.view} view longer than {MAX_APPROACH_S:g} s needs --treadmill "
+                         "(the walker would be too far from the camera)")
+    spec.posture()  # unknown presets or fields
+
+
+def build(spec: ClipSpec) -> _Scene:
+    """Set up walker, camera and room for a spec (no drawing yet)."""
+    check(spec)
     direction = cam.walking_direction(spec.view, spec.direction)
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(6)]
     walk_rng, look_rng, cam_rng, room_rng, noise_rng, second_rng = rngs

@@ -99,14 +99,18 @@ def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, tre
     from gaitcheck.errors import OutputError
 
     if out:
-        from gaitcheck.synth.clip import ClipSpec, render_clip
+        from gaitcheck.synth.clip import ClipSpec, check, render_clip
 
         target = Path(out)
-        if not target.parent.is_dir():
-            raise OutputError(target, "cannot be written: its folder does not exist")
         spec = ClipSpec(preset=preset, view=view, direction=direction, seed=seed, duration=duration,
                         fps=fps, width=size[0], height=size[1], roll_deg=roll_deg, treadmill=treadmill,
                         second_person=second_person, clean=clean, stature=stature, overrides=overrides)
+        try:
+            check(spec)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        if not target.parent.is_dir():
+            raise OutputError(target, "cannot be written: its folder does not exist")
         with _progress(quiet) as bar:
             task = bar.add_task(target.name, total=None) if bar else None
             try:
