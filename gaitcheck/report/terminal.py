@@ -1,0 +1,62 @@
+"""The report as rich tables in the terminal: clip facts, the rule verdicts, the metrics."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from gaitcheck.analysis import Analysis
+
+STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_measurable": "dim"}
+VERDICT_STYLE = {"good": "bold green", "needs_attention": "bold yellow", "poor": "bold red",
+                 "not_analysable": "bold dim"}
+
+
+def _value(rule: dict) -> str:
+    if rule["value"] is None:
+        return ""
+    threshold = rule["threshold"]["text"] if rule.get("threshold") else ""
+    return f"{rule['metric']} {rule['value']:.1f} {rule.get('unit', '')} (pass {threshold})"
+
+
+def print_report(analysis: Analysis, document: dict, console: Console | None = None) -> None:
+    """Facts and view, one row per rule (status, value against threshold, advice), then the
+    metrics with what each rests on."""
+    console = console or Console()
+    facts, view = analysis.input, analysis.view
+    console.print(f"[bold]{facts.path}[/]  {facts.width}×{facts.height}, {facts.fps:.2f} fps, "
+                  f"{facts.duration_s:.1f} s; walker in {analysis.frames_with_subject:.0%} of frames")
+    console.print(f"view: [bold]{view.camera}[/], walking {view.direction.replace('_', ' ')} "
+                  f"(confidence {view.confidence:.2f}), {len(view.passes)} pass(es); "
+                  f"camera roll {view.roll_deg:+.1f}° ({view.roll_source})")
+    for note in analysis.notes:
+        console.print(f"[yellow]note:[/] {note}")
+
+    rules = Table(title="posture rules", title_justify="left", expand=True)
+    rules.add_column("rule", no_wrap=True)
+    rules.add_column("status", no_wrap=True)
+    rules.add_column("measured", ratio=2)
+    rules.add_column("what to do", ratio=3)
+    for rule in document["rules"]:
+        status = rule["status"]
+        advice = rule["advice"] if status in ("warn", "fail") else ""
+        if status == "not_measurable" and rule["reason"]:
+            advice = f"[dim]{rule['reason'].split('; ')[0].split(': ', 1)[-1]}[/]"
+        rules.add_row(rule.get("title", rule["id"]), f"[{STYLE[status]}]{status.replace('_', ' ')}[/]",
+                      _value(rule), advice)
+    console.print(rules)
+    verdict = document["verdict"]
+    console.print(f"verdict: [{VERDICT_STYLE.get(verdict, 'bold')}]{verdict.replace('_', ' ')}[/]")
+
+    metrics = Table(title="metrics", title_justify="left")
+    for column in ("metric", "value", "unit", "rests on"):
+        metrics.add_column(column)
+    absent = []
+    for name, metric in sorted(analysis.metrics.items()):
+        if metric.present:
+            metrics.add_row(name, f"{metric.value:.1f}", metric.unit, f"{metric.n} {metric.basis}")
+        else:
+            absent.append(name)
+    console.print(metrics)
+    if absent:
+        console.print(f"[dim]not measured from this view: {', '.join(absent)}[/]")
+    console.print("[dim]gaitcheck is an educational aid, not a medical device.[/]")
