@@ -135,7 +135,8 @@ def test_every_rule_passes_and_fails_somewhere_in_the_suite_and_every_view_is_th
     for rule, statuses in seen.items():
         assert {"pass", "fail"} <= statuses, rule
     assert len(seen) == 10
-    assert views >= {("side", "left_to_right"), ("side", "right_to_left"), ("front", "towards"), ("back", "away")}
+    assert views >= {("side", "left_to_right"), ("side", "right_to_left"), ("front", "towards"), ("back", "away"),
+                     ("oblique", "left_to_right"), ("oblique", "right_to_left")}
 
 
 @pytest.mark.parametrize("preset,view,rule", [
@@ -158,6 +159,11 @@ def test_unmeasurable_rules_are_marked_so():
     front = {r["id"]: r["status"] for r in compute_truth(ClipSpec(view="front", seed=1, duration=2.5))["rules"]}
     assert side["elbows_at_sides"] == side["shoulders_level"] == side["arm_midline"] == "not_measurable"
     assert front["heel_to_toe"] == front["gaze_forward"] == front["head_over_shoulders"] == "not_measurable"
+    oblique = compute_truth(ClipSpec(preset="uneven_steps", view="oblique", direction="right_to_left", seed=1, duration=3.5))
+    status = {r["id"]: r["status"] for r in oblique["rules"]}
+    assert status.pop("full_even_steps") == "fail"  # step timing is visible from any angle
+    assert set(status.values()) == {"not_measurable"}
+    assert oblique["metrics"]["trunk_lean_deg"]["value"] is None
 
 
 def test_landmarks_sit_on_the_drawn_figure():
@@ -231,3 +237,24 @@ def test_pose_model_finds_the_figure(tmp_path):
         capture.release()
     assert total == 90
     assert found / total >= 0.98
+
+
+@pytest.mark.parametrize("view", ["side", "oblique"])
+@pytest.mark.parametrize("direction", ["left_to_right", "right_to_left"])
+def test_walker_crosses_the_screen_the_way_the_label_says(view, direction):
+    truth = compute_truth(ClipSpec(view=view, direction=direction, seed=16, duration=3))
+    hip_x = _level(truth)[:, [L.LEFT_HIP, L.RIGHT_HIP], 0].mean(axis=1)
+    assert (hip_x[-1] - hip_x[0] > 50) == (direction == "left_to_right")
+    assert (hip_x[-1] - hip_x[0] < -50) == (direction == "right_to_left")
+    # The face points the way the walker goes: nose ahead of the ears on screen.
+    lm = _level(truth)
+    ahead = lm[:, L.NOSE, 0] - 0.5 * (lm[:, L.LEFT_EAR, 0] + lm[:, L.RIGHT_EAR, 0])
+    assert np.all(np.sign(ahead) == (1 if direction == "left_to_right" else -1))
+
+
+@pytest.mark.parametrize("view,grows", [("front", True), ("back", False)])
+def test_front_walker_grows_and_back_walker_shrinks(view, grows):
+    truth = compute_truth(ClipSpec(view=view, seed=17, duration=3))
+    height = np.array(truth["frames"]["body_height_px"])
+    assert (height[-1] > 1.3 * height[0]) == grows
+    assert (height[-1] < 0.8 * height[0]) == (not grows)

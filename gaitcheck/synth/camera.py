@@ -7,7 +7,8 @@ the angle the posture sets. The scenery uses full perspective. A camera roll (a 
 turns the whole picture about the image centre after drawing.
 
 Views: "side" (direction left_to_right or right_to_left), "front" (walking towards the
-camera) and "back" (walking away).
+camera), "back" (walking away) and "oblique" (towards the camera at 45°, crossing the picture
+left_to_right or right_to_left).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-VIEWS = ("side", "front", "back")
+VIEWS = ("side", "front", "back", "oblique")
 SIDE_DIRECTIONS = ("left_to_right", "right_to_left")
 DIRECTION_OF_VIEW = {"front": "towards", "back": "away"}
 UP = np.array([0.0, 1.0, 0.0])
@@ -90,8 +91,8 @@ class Camera:
 
 
 def walking_direction(view: str, direction: str | None) -> str:
-    """The direction label of a view: side views need one, front/back have their own."""
-    if view == "side":
+    """The direction label of a view: side/oblique views cross the screen, front/back don't."""
+    if view in ("side", "oblique"):
         return direction or "left_to_right"
     return DIRECTION_OF_VIEW[view]
 
@@ -122,6 +123,16 @@ def frame_camera(view: str, direction: str, speed: float, duration: float, statu
     cam_height = 0.5 * stature
     focal = 0.82 * height * near / stature
     lateral = rng.uniform(-0.25, 0.25)
+    if view == "oblique":
+        # Ahead of the walker and 45° to one side, looking at the middle of the walk.
+        side = 1.0 if direction == "left_to_right" else -1.0
+        near += 0.6
+        azimuth = np.radians(45.0 + rng.uniform(-5.0, 5.0))
+        position = np.array([travel + near * np.cos(azimuth), cam_height, side * near * np.sin(azimuth)])
+        target = np.array([travel / 2.0, cam_height, 0.0])
+        forward = (target - position) / np.linalg.norm(target - position)
+        focal = 0.8 * height * near / stature
+        return Camera(position, forward, focal, width / 2.0, height / 2.0, width, height, roll_deg)
     if view == "front":
         position = np.array([travel + near, cam_height, lateral])
         forward = np.array([-1.0, 0.0, 0.0])

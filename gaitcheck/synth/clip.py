@@ -69,8 +69,10 @@ def check(spec: ClipSpec) -> None:
     """Raise ValueError if the spec cannot make a usable clip."""
     if spec.view not in cam.VIEWS:
         raise ValueError(f"unknown view {spec.view!r}")
-    if spec.direction is not None and (spec.view != "side" or spec.direction not in cam.SIDE_DIRECTIONS):
-        raise ValueError(f"direction {spec.direction!r} needs a side view and one of {', '.join(cam.SIDE_DIRECTIONS)}")
+    if spec.direction is not None and (spec.view not in ("side", "oblique")
+                                       or spec.direction not in cam.SIDE_DIRECTIONS):
+        raise ValueError(f"direction {spec.direction!r} needs a side or oblique view and one of "
+                         f"{', '.join(cam.SIDE_DIRECTIONS)}")
     if spec.view != "side" and not spec.treadmill and spec.duration > MAX_APPROACH_S:
         raise ValueError(f"a {spec.view} view longer than {MAX_APPROACH_S:g} s needs --treadmill "
                          "(the walker would be too far from the camera)")
@@ -98,7 +100,8 @@ def build(spec: ClipSpec) -> _Scene:
     if spec.view == "side":
         wall = abs(camera.position[2]) + float(room_rng.uniform(2.5, 4.0))
     else:
-        wall = abs(camera.position[0]) + walker.speed * spec.duration + float(room_rng.uniform(4.0, 8.0))
+        wall = float(np.linalg.norm(camera.position[[0, 2]])) + walker.speed * spec.duration \
+            + float(room_rng.uniform(4.0, 8.0))
     room = scene.build_room(camera, scenery, spec.duration, room_rng, wall)
     second = None
     if spec.second_person:
@@ -111,7 +114,8 @@ def build(spec: ClipSpec) -> _Scene:
             origin = np.array([walker.speed * spec.duration / 2 + travel / 2, 0.0, behind])
             heading = 180.0
         else:
-            x = -2.0 if spec.view == "front" else walker.speed * spec.duration + 2.0
+            # Behind the walker as the camera sees it: beyond the start, or beyond the end.
+            x = walker.speed * spec.duration + 2.0 if spec.view == "back" else -2.0
             origin = np.array([x, 0.0, travel / 2])
             heading = 90.0
         second = (other_walker, origin, heading,
@@ -168,7 +172,7 @@ def strike_geometry(s: _Scene, strikes: dict[str, np.ndarray], g: truth.Geometry
 
 def _near_side(view: str, direction: str) -> str | None:
     """Which side of the walker faces the camera in a side view (the far limbs are hidden)."""
-    if view != "side":
+    if view not in ("side", "oblique"):
         return None
     return "right" if direction == "left_to_right" else "left"
 

@@ -56,10 +56,11 @@ def _overrides(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("out", required=False, type=click.Path(dir_okay=False, writable=True))
 @click.option("--preset", default="good", show_default=True, callback=_preset, help=PRESET_HELP)
-@click.option("--view", type=click.Choice(["side", "front", "back"]), default="side", show_default=True,
-              help="side = walking across the picture; front = towards the camera; back = away from it.")
+@click.option("--view", type=click.Choice(["side", "front", "back", "oblique"]), default="side", show_default=True,
+              help="side = walking across the picture; front = towards the camera; back = away from it; "
+                   "oblique = towards the camera at 45°.")
 @click.option("--direction", type=click.Choice(["left_to_right", "right_to_left"]), default=None,
-              help="Screen direction of a side view [default: left_to_right].")
+              help="Screen direction of a side or oblique view [default: left_to_right].")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True,
               help="Fixes every random choice (body size, clothes, room, noise): same seed, same frames.")
 @click.option("--duration", type=click.FloatRange(0.5, 600.0), default=5.0, show_default=True, help="Seconds.")
@@ -89,8 +90,8 @@ def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, tre
     chosen = [x for x in (out, suite_dir, samples_dir) if x]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of OUT.mp4, --suite DIR or --samples DIR")
-    if direction and view != "side":
-        raise click.BadParameter("only a side view has a screen direction", param_hint="--direction")
+    if direction and view not in ("side", "oblique"):
+        raise click.BadParameter("only a side or oblique view has a screen direction", param_hint="--direction")
     if out and not out.lower().endswith(".mp4"):
         raise click.BadParameter("the output must be an .mp4 file", param_hint="OUT")
 

@@ -64,6 +64,9 @@ SUITE: dict[str, ClipSpec] = {
     "back_hip_drop": _frontal("back", "hip_drop", 303),
     "back_elbows_out": _frontal("back", "elbows_out", 304),
     "back_side_lean": _frontal("back", "side_lean", 305),
+    # Oblique (towards the camera at 45°): only step timing is measurable.
+    "oblique_good_ltr": ClipSpec(view="oblique", direction=LTR, seed=401, duration=3.5),
+    "oblique_uneven_steps_rtl": ClipSpec(preset="uneven_steps", view="oblique", direction=RTL, seed=402, duration=3.5),
 }
 
 # The clips in samples/ (see samples/README.md): a little longer, still small.

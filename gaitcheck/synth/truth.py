@@ -115,6 +115,8 @@ def frame_series(lm: np.ndarray, g: Geometry) -> dict[str, np.ndarray]:
     eye = _mid(lm, L.LEFT_EYE, L.RIGHT_EYE)
     f, r = g.forward_sign, g.right_sign
     out: dict[str, np.ndarray] = {}
+    if g.view == "oblique":  # foreshortened both ways: no angle is what it seems
+        return out
     if g.view == "side":
         out["trunk_lean_deg"] = _from_vertical(shoulder - hip, f)
         out["head_forward_deg"] = _from_vertical(ear - shoulder, f)
@@ -236,7 +238,7 @@ def summarise(series: dict[str, np.ndarray], t: np.ndarray, strikes: dict[str, n
         heel_first = [p > 5.0 for p in contacts]
         m["heel_strike_pct"] = _metric("heel_strike_pct", 100.0 * np.mean(heel_first) if contacts else None,
                                        len(contacts), {"foot_pitch_deg": [round(p, 2) for p in contacts]})
-    else:
+    elif g.view in ("front", "back"):
         for name in ("lateral_trunk_lean_deg", "head_tilt_deg", "shoulder_tilt_deg"):
             m[name] = _frames_metric(name, series[name])
         flare = 0.5 * (series["elbow_flare_left_deg"] + series["elbow_flare_right_deg"])
@@ -250,8 +252,9 @@ def summarise(series: dict[str, np.ndarray], t: np.ndarray, strikes: dict[str, n
             m["arm_midline_crossing"] = _metric("arm_midline_crossing", None, 0,
                                                 reason="wrist travel to the midline is judged from the front")
     m.update(_timing_metrics(strikes))
-    for name in SIDE_METRICS if g.view != "side" else FRONTAL_METRICS:
-        m[name] = _metric(name, None, 0, reason=f"not measurable from a {g.view} view")
+    unmeasurable = {"side": FRONTAL_METRICS, "oblique": SIDE_METRICS | FRONTAL_METRICS}.get(g.view, SIDE_METRICS)
+    for name in unmeasurable:
+        m[name] = _metric(name, None, 0, reason=f"not measurable from {'an' if g.view[0] in 'ao' else 'a'} {g.view} view")
     return dict(sorted(m.items()))
 
 
@@ -333,10 +336,14 @@ def verdicts(metrics: dict[str, dict], view: str) -> list[dict]:
     """Expected status of every rule: pass, fail, or not_measurable for this view."""
     out = []
     for rule, by_view in RULE_METRICS.items():
-        names = by_view.get(view) or by_view.get("frontal" if view in ("front", "back") else "side")
+        if view == "oblique":  # only timing survives the foreshortening
+            names = [n for n in dict.fromkeys(by_view.get("side", []) + by_view.get("frontal", []))
+                     if n in ANY_VIEW_METRICS]
+        else:
+            names = by_view.get(view) or by_view.get("frontal" if view in ("front", "back") else "side")
         if not names:
             out.append({"id": rule, "status": "not_measurable", "metrics": [],
-                        "reason": f"not measurable from a {view} view"})
+                        "reason": f"not measurable from {'an' if view[0] in 'ao' else 'a'} {view} view"})
             continue
         values = {n: metrics[n]["value"] for n in names}
         usable = {n: v for n, v in values.items() if v is not None}
