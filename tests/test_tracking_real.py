@@ -72,7 +72,27 @@ def test_the_second_person_is_the_jumper(real_clip, two_persons):
 
 
 MANIFEST = [row["file"] for row in read_manifest(CLIPS)] if (CLIPS / "MANIFEST.tsv").is_file() else ["(no clips)"]
-WALKER_FLOOR = 0.5  # to be raised as detection improves (issue 2 asks ≥ 95% of frames in full view)
+WALKER_FLOOR = 0.5  # of all frames: walkers enter and leave, so this is only a floor
+IN_VIEW_FLOOR = 0.95  # of the frames while the walker is in view (issue 2's target)
+OUT_OF_VIEW_S = 1.0  # a longer gap in the walker's track is the walker out of view
+
+
+def in_view_fraction(series) -> float:
+    """Share of frames with the walker found, within the stretches the walker is in view.
+
+    A stretch runs from a sighting to the last sighting before a gap longer than OUT_OF_VIEW_S
+    (left the frame, behind a door, turning away out of shot). Contact sheets of every missed
+    frame on the eleven clips showed the walker outside the frame or crossing its edge in
+    such gaps; shorter gaps are misses and count against us.
+    """
+    seen = np.flatnonzero(series.detected)
+    if len(seen) == 0:
+        return 0.0
+    breaks = np.flatnonzero(np.diff(series.times[seen]) > OUT_OF_VIEW_S)
+    starts = np.concatenate([[seen[0]], seen[breaks + 1]])
+    ends = np.concatenate([seen[breaks], [seen[-1]]])
+    in_view = int(np.sum(ends - starts + 1))
+    return len(seen) / in_view
 
 
 # All eleven clips at default settings take about 1.5 min on 2 shared cores: not marked slow.
@@ -83,7 +103,10 @@ def test_every_clip_finds_its_walker(real_clip, name):
     found = extract(clip)
     took = time.perf_counter() - started
     series = found.series
-    print(f"\n{name}: walker found in {series.detected_fraction:.1%} of {len(series)} frames "
+    inside = in_view_fraction(series)
+    print(f"\n{name}: walker found in {series.detected_fraction:.1%} of {len(series)} frames, "
+          f"{inside:.1%} of the frames while in view "
           f"(turn {found.orientation.turn}, {found.persons_seen} persons, {len(series) / took:.1f} frames/s)")
     assert len(series) == found.frames_read > 0
     assert series.detected_fraction >= WALKER_FLOOR
+    assert inside >= IN_VIEW_FLOOR
