@@ -139,7 +139,10 @@ def person_shapes(camera: Camera, person: Person, t: float) -> list[Shape]:
         + (0.06 * g * H * np.sin(ring))[:, None] * pf
     hips = (P["hip_mid"] - 0.035 * H * up)[None] + (0.105 * g * H * np.cos(ring))[:, None] * pr \
         + (0.068 * g * H * np.sin(ring))[:, None] * pf
-    upper_body = _hull(proj(np.vstack([chest, waist])))
+    # A smaller ring just above the shoulder line rounds the top into sloping shoulders.
+    yoke = (P["shoulder_mid"] + 0.012 * H * up)[None] + (0.085 * H * np.cos(ring))[:, None] * right \
+        + (0.04 * g * H * np.sin(ring))[:, None] * fwd
+    upper_body = _hull(proj(np.vstack([yoke, chest, waist])))
     shapes.append(Shape(proj.depth(P["hip_mid"] + 0.15 * H * up), upper_body, look.shirt))
     shapes.append(Shape(proj.depth(P["hip_mid"]) + 0.001, _hull(proj(np.vstack([waist, hips]))), look.legwear))
     # Neck and head.

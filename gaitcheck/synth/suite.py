@@ -43,6 +43,7 @@ SUITE: dict[str, ClipSpec] = {
     "side_good_pan_rtl": _side("good", 117, RTL, duration=8.0),
     "side_good_854x480_ltr": _side("good", 118, LTR, width=854, height=480),
     "side_good_25fps_rtl": _side("good", 119, RTL, fps=25.0),
+    "side_good_portrait_rtl": _side("good", 122, RTL, width=360, height=640),
     "side_good_crossing_ltr": _side("good", 120, LTR, second_person=True),
     "side_forward_head_looking_down_ltr": _side("forward_head+looking_down", 121, LTR),
     # Front view (walking towards the camera): frontal rules, arm midline, step timing.
@@ -58,6 +59,7 @@ SUITE: dict[str, ClipSpec] = {
     "front_good_roll": _frontal("front", "good", 210, roll_deg=-6.0),
     "front_good_treadmill": _frontal("front", "good", 211, treadmill=True, duration=5.0),
     "front_good_crossing": _frontal("front", "good", 212, second_person=True),
+    "front_good_portrait": _frontal("front", "good", 213, width=360, height=640),
     # Back view (walking away).
     "back_good": _frontal("back", "good", 301),
     "back_shoulder_tilt": _frontal("back", "shoulder_tilt", 302),
