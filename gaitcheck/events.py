@@ -17,11 +17,9 @@ Peaks come from scipy.signal.find_peaks with a prominence of a quarter of the si
 the pass and a minimum spacing of MIN_STRIDE_S between strikes of one foot: walking cadence
 stays below 200 steps/min (a run), so one foot strikes at most every 0.6 s.
 
-Then the order checks, which drop events rather than return wrong ones: per foot, strikes and
-toe offs must alternate (two strikes without a toe off between them keep the more prominent);
-a toe off must follow a strike of the other foot (double support), and a strike must follow the
-same foot's toe off; two strikes of the same foot with no strike of the other between them and
-closer than 0.75 of the median stride keep the more prominent.
+Then the order checks (see `_order_checks`), which drop events rather than return wrong ones:
+strikes and toe offs alternate per foot, strides are not implausibly short, left and right
+strikes alternate, and a toe off follows the other foot's strike.
 """
 from __future__ import annotations
 
@@ -37,6 +35,9 @@ from gaitcheck.view import AWAY, TOWARDS, Pass, View, _smooth, torso_length
 MIN_STRIDE_S = 0.6  # same-foot strikes at most every 0.6 s (200 steps/min)
 PROMINENCE_SHARE = 0.4  # of the signal's 5–95 percentile range in the pass
 MIN_RANGE_TORSO = 0.15  # a foot signal flatter than this (torso lengths) is not walking
+MIN_STEP_S = 0.3  # consecutive strikes of the two feet at most every 0.3 s (200 steps/min)
+BOB_BAND_HZ = (0.8, 4.0)  # step frequencies: 48 to 240 steps/min
+MAX_STEP_S = 1.2  # without a stride to compare with, a longer step (50 steps/min) is not one
 SWING_SHARE = 0.1  # front/back: a foot is swinging while its speed is above this share of the peak
 SIDES = ("left", "right")
 _FOOT = {
@@ -83,11 +84,19 @@ class GaitEvents:
     def steps(self) -> list[tuple[int, int, str]]:
         """Consecutive strikes of opposite feet within one pass: (start, end, side of the end strike)."""
         strikes = self._strikes()
+        limit = self._longest_step()
         out = []
         for (a, side_a), (b, side_b) in zip(strikes[:-1], strikes[1:]):
-            if side_a != side_b and self._pass_of(a) == self._pass_of(b) >= 0:
+            if side_a != side_b and self._pass_of(a) == self._pass_of(b) >= 0 and 0 < b - a <= limit:
                 out.append((a, b, side_b))
         return out
+
+    def _longest_step(self) -> float:
+        """Frames: 0.75 of the median stride, or MAX_STEP_S without strides. A longer "step"
+        spans a strike that was dropped."""
+        rate = 1.0 / float(np.median(np.diff(self.times))) if len(self.times) > 1 else 30.0
+        strides = [b - a for side in SIDES for a, b in self.strides(side)]
+        return 0.75 * float(np.median(strides)) if strides else MAX_STEP_S * rate
 
     def strike_time(self, frame: int) -> float:
         """Sub-frame time (s) of the heel strike at `frame` (its frame's time if not refined)."""
@@ -167,6 +176,64 @@ def _swing_events(speed: np.ndarray, toe_speed: np.ndarray, rate: float) -> tupl
     return ((np.asarray(strikes, dtype=int), np.asarray(ws)), (np.asarray(offs, dtype=int), np.asarray(wo)))
 
 
+def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Front/back heel strikes from the pelvis bob, sides from the leading foot and the sway.
+
+    The body is lowest in double support, just after a heel strike: the strikes are the
+    maxima (image y grows downwards) of the mid-hip height, band-passed to step frequencies
+    (BOB_BAND_HZ: removes the drift as the walker comes closer or goes away) and divided by its
+    running RMS (the bob looks bigger as the walker comes closer). Each strike's foot: the
+    leading foot (its heel lower in the picture walking towards the camera, its toes higher
+    walking away) and the pelvis sway (towards the foot about to stand) vote; the strikes of a chain then alternate
+    feet, in whichever order agrees best with the votes. On the synthetic walkers this lags
+    the true contact by ~50 ms (the body keeps sinking briefly after contact).
+    """
+    xy = series.xy.astype(float)[one.start:one.stop]
+    rate = series.sample_rate
+    hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / scale
+    sign = 1.0 if one.direction == TOWARDS else -1.0  # + = towards the subject's left on screen
+    # the leading foot at a strike: walking towards, its heel is down and nearer (lower in the
+    # picture) while the trailing heel is lifted; walking away, its toes are up and further
+    # (higher) while the trailing toes still touch the floor. Both effects agree for these points.
+    point = 0 if one.direction == TOWARDS else 1  # heel or toe (index into _FOOT)
+    foot_y = {side: xy[:, _FOOT[side][point], 1] / scale for side in SIDES}
+    strikes: dict[str, list] = {s: [] for s in SIDES}
+    weights: dict[str, list] = {s: [] for s in SIDES}
+    low, high = BOB_BAND_HZ
+    if high >= rate / 2 * 0.95:
+        high = rate / 2 * 0.9
+    band = signal.butter(2, [low / (rate / 2), high / (rate / 2)], btype="band", output="sos")
+    sway_band = signal.butter(2, [0.4 / (rate / 2), min(2.0, high) / (rate / 2)], btype="band", output="sos")
+    envelope = signal.butter(2, 0.5 / (rate / 2), output="sos")
+    for a, b in _finite_runs(hip[:, 1], max(int(1.5 * rate), 16)):
+        bob = signal.sosfiltfilt(band, hip[a:b, 1])
+        bob = bob / np.sqrt(np.clip(signal.sosfiltfilt(envelope, bob ** 2), 1e-12, None))
+        peaks, props = signal.find_peaks(bob, prominence=1.0, distance=max(1, int(MIN_STEP_S * rate)))
+        inside = (peaks >= 2) & (peaks < b - a - 2)  # the filters' edges are not trusted
+        peaks, props = peaks[inside], {"prominences": np.minimum(props["prominences"][inside], 10.0)}
+        if not len(peaks):
+            continue
+        sway = np.gradient(signal.sosfiltfilt(sway_band, sign * hip[a:b, 0]))
+        sway = sway / (np.std(sway) + 1e-12)
+        lead = sign * (foot_y["left"][a:b] - foot_y["right"][a:b])
+        lead = np.where(np.isfinite(lead), lead, 0.0)
+        lead = lead / (np.std(lead) + 1e-12)
+        # + = the left foot strikes. From behind, MediaPipe's feet are not to be trusted (on the
+        # synthetic walkers their depth order came out reversed): only the sway votes there.
+        votes = 0.5 * np.sign(sway[peaks]) + (np.sign(lead[peaks]) if one.direction == TOWARDS else 0.0)
+        gaps = np.diff(peaks)
+        typical = np.median(gaps) if len(gaps) else 0
+        chains = np.split(np.arange(len(peaks)), np.flatnonzero(gaps > 1.6 * typical) + 1) if len(gaps) else [np.arange(len(peaks))]
+        for chain in chains:
+            pattern = np.where(np.arange(len(chain)) % 2 == 0, 1.0, -1.0)
+            first_left = np.sum(pattern * votes[chain]) >= 0
+            for i, k in enumerate(chain):
+                side = "left" if (i % 2 == 0) == first_left else "right"
+                strikes[side].append(a + peaks[k])
+                weights[side].append(float(props["prominences"][k]))
+    return {s: (np.asarray(strikes[s], dtype=int), np.asarray(weights[s], dtype=float)) for s in SIDES}
+
+
 def _finite_runs(x: np.ndarray, min_len: int) -> list[tuple[int, int]]:
     good = np.isfinite(x)
     padded = np.concatenate([[False], good, [False]])
@@ -194,75 +261,52 @@ def _peaks(x: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _order_checks(hs: dict[str, tuple[np.ndarray, np.ndarray]], to: dict[str, tuple[np.ndarray, np.ndarray]],
                   rate: float) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], int]:
-    """Drop events that break the gait cycle's order; return kept strikes, toe offs, count dropped."""
-    hs = {s: dict(zip(map(int, f), p)) for s, (f, p) in hs.items()}
-    to = {s: dict(zip(map(int, f), p)) for s, (f, p) in to.items()}
+    """Drop events that break the gait cycle's order; return kept strikes, toe offs, count dropped.
+
+    Events come with a weight (peak prominence); a rule that finds two events in conflict drops
+    the weaker. The rules run again after every drop until none fires:
+    1. two strikes (or two toe offs) of one foot are at least 0.8 of the median stride apart —
+       a landmark glitch where the feet cross makes such a short-lived peak. Further apart with
+       nothing between is a missed event, and both stay;
+    2. a step (strike to strike of the other foot) is at least 0.3 of the median stride: two
+       feet do not land together;
+    3. a toe off follows a strike of the other foot (it ends double support): if the last
+       strike up to a foot's toe off is its own, the toe off goes.
+    Strides and steps (`GaitEvents.strides`, `.steps`) then only pair events that alternate.
+    """
+    table = {("hs", s): dict(zip(map(int, f), map(float, w))) for s, (f, w) in hs.items()}
+    table.update({("to", s): dict(zip(map(int, f), map(float, w))) for s, (f, w) in to.items()})
     dropped = 0
 
-    def drop(table: dict, frame: int) -> None:
-        nonlocal dropped
-        table.pop(frame, None)
-        dropped += 1
+    def weaker(kind: str, side: str, a: int, b: int) -> tuple[str, str, int]:
+        events = table[(kind, side)]
+        return kind, side, a if events[a] < events[b] else b
 
-    typical = MIN_STRIDE_S * rate
-    # 1. per foot: no two strikes (toe offs) without a toe off (strike) of that foot between.
-    for side in SIDES:
-        for mine, theirs in ((hs[side], to[side]), (to[side], hs[side])):
-            changed = True
-            while changed:
-                changed = False
-                frames = sorted(mine)
-                for a, b in zip(frames[:-1], frames[1:]):
-                    if not any(a < f < b for f in theirs):
-                        drop(mine, a if mine[a] < mine[b] else b)
-                        changed = True
-                        break
-    # 2. strides of plausible length: two strikes of one foot closer than 0.7 of the median
-    #    stride (a landmark glitch between the feet makes such a peak) keep the more prominent.
-    changed = True
-    while changed:
-        changed = False
-        pairs = [(a, b, s) for s in SIDES for a, b in zip(sorted(hs[s])[:-1], sorted(hs[s])[1:])]
-        if not pairs:
-            break
-        typical = float(np.median([b - a for a, b, _ in pairs]))
-        for a, b, side in sorted(pairs, key=lambda pair: pair[1] - pair[0]):
-            if b - a < 0.7 * typical:
-                drop(hs[side], a if hs[side][a] < hs[side][b] else b)
-                changed = True
-            break
-    # 2b. left and right strikes alternate: two strikes of one foot with none of the other
-    #     between keep the more prominent, unless a whole stride apart (a missed strike).
-    changed = True
-    while changed:
-        changed = False
-        merged = sorted((f, s) for s in SIDES for f in hs[s])
-        for (a, sa), (b, sb) in zip(merged[:-1], merged[1:]):
-            if sa == sb and b - a < 0.75 * typical:
-                drop(hs[sa], a if hs[sa][a] < hs[sa][b] else b)
-                changed = True
-                break
-    # 3. a toe off follows a strike of the other foot; a strike follows its own foot's toe off.
-    events = sorted([(f, "hs", s) for s in SIDES for f in hs[s]] + [(f, "to", s) for s in SIDES for f in to[s]])
-    last_strike: str | None = None
-    last_off: dict[str, bool] = {}
-    for frame, kind, side in events:
-        if kind == "to":
-            if last_strike is not None and last_strike == side:
-                drop(to[side], frame)
-                continue
-            last_off[side] = True
-        else:
-            last_strike = side
-    for side in SIDES:
-        frames_to = sorted(to[side])
-        for frame in sorted(hs[side]):
-            before = [f for f in frames_to if f < frame]
-            own_strikes_before = [f for f in hs[side] if f < frame]
-            if own_strikes_before and before and before[-1] < own_strikes_before[-1]:
-                drop(hs[side], frame)
-    return ({s: np.array(sorted(hs[s]), dtype=int) for s in SIDES},
-            {s: np.array(sorted(to[s]), dtype=int) for s in SIDES}, dropped)
+    def conflict() -> tuple[str, str, int] | None:
+        pairs = [(kind, s, a, b) for kind in ("hs", "to") for s in SIDES
+                 for a, b in zip(sorted(table[(kind, s)])[:-1], sorted(table[(kind, s)])[1:])]
+        strides = [b - a for kind, _, a, b in pairs if kind == "hs"] or [b - a for *_, a, b in pairs]
+        typical = float(np.median(strides)) if strides else MIN_STRIDE_S * rate
+        for kind, side, a, b in sorted(pairs, key=lambda pair: pair[3] - pair[2]):  # 1.
+            if b - a < 0.8 * typical:
+                return weaker(kind, side, a, b)
+        strikes = sorted((f, s) for s in SIDES for f in table[("hs", s)])
+        for (a, sa), (b, sb) in zip(strikes[:-1], strikes[1:]):  # 2.
+            if sa != sb and b - a < 0.3 * typical:
+                return ("hs", sa, a) if table[("hs", sa)][a] < table[("hs", sb)][b] else ("hs", sb, b)
+        for side in SIDES:  # 3.
+            for off in table[("to", side)]:
+                before = [s for f, s in strikes if f <= off]
+                if before and before[-1] == side and not any(f == off for f, s in strikes if s != side):
+                    return "to", side, off
+        return None
+
+    while (found := conflict()) is not None:
+        kind, side, frame = found
+        table[(kind, side)].pop(frame)
+        dropped += 1
+    return ({s: np.array(sorted(table[("hs", s)]), dtype=int) for s in SIDES},
+            {s: np.array(sorted(table[("to", s)]), dtype=int) for s in SIDES}, dropped)
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -287,11 +331,10 @@ def detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
             hs = {s: _peaks(sig[s][0], rate) for s in SIDES}
             to = {s: _peaks(-sig[s][1], rate) for s in SIDES}
         else:
-            methods.add("foot swing speed in depth from vertical image motion (front/back)")
+            methods.add("pelvis bob with leading foot and sway (front/back); toe offs from foot swing speed")
+            hs = _bob_strikes(series, one, scale)
             speed = _forward_speed(series, one, torso)
-            found = {s: _swing_events(speed[f"{s}_heel"], speed[f"{s}_toe"], rate) for s in SIDES}
-            hs = {s: found[s][0] for s in SIDES}
-            to = {s: found[s][1] for s in SIDES}
+            to = {s: _swing_events(speed[f"{s}_heel"], speed[f"{s}_toe"], rate)[1] for s in SIDES}
         kept_hs, kept_to, n = _order_checks(hs, to, rate)
         dropped += n
         for s in SIDES:

@@ -16,6 +16,19 @@ import pytest
 from gaitcheck.landmarks import MIRROR, Landmark as L
 from gaitcheck.series import LandmarkSeries, clean
 
+# Synthetic walkers shared by test_view and test_events (ClipSpec fields).
+SYNTH = {
+    "side_ltr": dict(view="side", direction="left_to_right", seed=401, duration=3.5),
+    "side_rtl": dict(view="side", direction="right_to_left", seed=402, duration=3.5, fps=25.0),
+    "front": dict(view="front", seed=403, duration=3.5),
+    "back": dict(view="back", seed=404, duration=3.5),
+    "treadmill_rtl": dict(view="side", direction="right_to_left", seed=405, duration=4.0, treadmill=True),
+    "side_roll": dict(view="side", direction="left_to_right", seed=406, duration=3.5, roll_deg=5.0),
+    "front_roll": dict(view="front", seed=407, duration=3.5, roll_deg=-6.0),
+    "side_60fps": dict(view="side", direction="left_to_right", seed=408, duration=3.0, fps=60.0),
+    "side_short": dict(view="side", direction="right_to_left", seed=409, duration=1.8),
+}
+
 _CACHE: dict[str, LandmarkSeries] = {}
 _TRUTH: dict[str, dict] = {}
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gait_series import mirror, real_series, synth_series, trunk_lean
+from gait_series import SYNTH, mirror, real_series, synth_series, trunk_lean
 from gaitcheck.landmarks import Landmark as L
 from gaitcheck.view import Pass, estimate_view, level, rotate
 
@@ -133,17 +133,6 @@ def test_pass_signs():
 
 
 # --- synthetic walkers: view, direction and roll against the truth ---------------------------
-
-SYNTH = {
-    "side_ltr": dict(view="side", direction="left_to_right", seed=401, duration=3.5),
-    "side_rtl": dict(view="side", direction="right_to_left", seed=402, duration=3.5, fps=25.0),
-    "front": dict(view="front", seed=403, duration=3.5),
-    "back": dict(view="back", seed=404, duration=3.5),
-    "treadmill_rtl": dict(view="side", direction="right_to_left", seed=405, duration=4.0, treadmill=True),
-    "side_roll": dict(view="side", direction="left_to_right", seed=406, duration=3.5, roll_deg=5.0),
-    "front_roll": dict(view="front", seed=407, duration=3.5, roll_deg=-6.0),
-}
-
 
 @pytest.fixture(scope="module")
 def synth_folder(tmp_path_factory):

@@ -1,0 +1,130 @@
+"""Gait events (gaitcheck/events.py): against synthetic truth, and relations on real clips."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gait_series import SYNTH, every_other_frame, mirror, real_series, synth_series
+from gaitcheck.events import SIDES, _order_checks, detect_events
+from gaitcheck.view import estimate_view
+
+SIDE_SYNTH = ["side_ltr", "side_rtl", "treadmill_rtl", "side_roll", "side_60fps", "side_short"]
+REAL_SIDE = ["md_side_P2_E2T1_90.mp4", "sarwesh_side.mp4", "sports2d_demo_2persons.mp4", "bg_side_normal_01.mp4"]
+
+
+@pytest.fixture(scope="module")
+def synth_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("synth_events")
+
+
+def _truth_cadence(truth: dict) -> float:
+    return float(truth["metrics"]["cadence_spm"]["value"])
+
+
+def _match_truth(series, truth, events, lag_s: float, found_within_s: float) -> list[float]:
+    """Assert every true strike well inside the pass is found on its own foot within
+    `found_within_s`, and every strike found well inside is a true one; return the errors (s)."""
+    errors = []
+    assert len(events.passes) == 1
+    one = events.passes[0]  # events are looked for inside the pass: its edges ± the filters' reach
+    inner = (series.times[one.start] + 0.25, series.times[one.stop - 1] - 0.25)
+    assert inner[1] - inner[0] >= 0.5 * (series.times[-1] - series.times[0]), "the pass covers most of the clip"
+    for side in SIDES:
+        true = np.array([h["t"] for h in truth["heel_strikes"][side]])
+        found = events.heel_strike_times[side]
+        assert len(found) == len(events.heel_strikes[side])
+        for t in true[(true > inner[0]) & (true < inner[1])]:
+            assert len(found) and np.min(np.abs(found - t)) <= found_within_s, f"{side} strike at {t:.3f}s missed: {found}"
+        for t in found[(found > inner[0]) & (found < inner[1])]:
+            error = float(np.min(np.abs(true - t))) if len(true) else np.inf
+            assert error <= found_within_s, f"{side} strike found at {t:.3f}s is not a true one ({true})"
+            errors.append(error)
+    return errors
+
+
+@pytest.mark.parametrize("name", SIDE_SYNTH)
+def test_side_heel_strikes_match_the_truth(synth_folder, name):
+    """Zeni strikes: all found on the right foot, median error ≤ 50 ms, none further than 80 ms
+    (Zeni's maximum lags the synthetic contact by ~35 ms — a definition difference, measured on
+    the drawn landmarks: 1 frame at 30 fps); cadence within 2%."""
+    series, truth = synth_series(synth_folder, name, **SYNTH[name])
+    events = detect_events(series, estimate_view(series))
+    errors = _match_truth(series, truth, events, 0.035, 0.08)
+    assert np.median(errors) <= 0.05
+    assert events.cadence_spm() == pytest.approx(_truth_cadence(truth), rel=0.02)
+
+
+@pytest.mark.parametrize("name", ["front", "back", "front_roll"])
+def test_front_and_back_strikes_match_the_truth(synth_folder, name):
+    """Pelvis-bob strikes (front/back): every one on the right foot within 100 ms (the lowest
+    point of the body lags contact by ~50 ms), cadence within 2%."""
+    series, truth = synth_series(synth_folder, name, **SYNTH[name])
+    events = detect_events(series, estimate_view(series))
+    assert "front/back" in events.method
+    errors = _match_truth(series, truth, events, 0.05, 0.1)
+    assert len(errors) >= 4 and np.median(errors) <= 0.08
+    assert events.cadence_spm() == pytest.approx(_truth_cadence(truth), rel=0.02)
+
+
+def _median_stride(events) -> float:
+    strides = [b - a for side in SIDES for a, b in events.strides(side)]
+    return float(np.median(strides)) if strides else 0.6 * 30
+
+def _check_order(events) -> None:
+    """Per foot strikes and toe offs alternate; consecutive strikes in a pass alternate feet."""
+    for one in events.passes:
+        for side in SIDES:
+            merged = sorted([(f, "hs") for f in events.heel_strikes[side] if one.start <= f < one.stop]
+                            + [(f, "to") for f in events.toe_offs[side] if one.start <= f < one.stop])
+            for (a, ka), (b, kb) in zip(merged[:-1], merged[1:]):
+                # the same kind twice in a row only when a whole stride apart (a missed event)
+                assert ka != kb or b - a >= 0.8 * _median_stride(events), f"{side}: {merged}"
+    for start, end, side in events.steps():
+        assert start < end
+    for side in SIDES:
+        for f in list(events.heel_strikes[side]) + list(events.toe_offs[side]):
+            assert any(p.start <= f < p.stop for p in events.passes), "events only inside passes"
+
+
+@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4", "h36m_front_then_back.mp4",
+                                              "md_back_P3_E3T4_Rear.mp4"])
+def test_real_clip_events_are_in_order_and_plausible(clips_dir, name):
+    series = real_series(clips_dir, name)
+    events = detect_events(series, estimate_view(series))
+    _check_order(events)
+    assert len(events.steps()) >= 2
+    assert 70 <= events.cadence_spm() <= 150
+
+
+@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4"])
+def test_mirroring_swaps_left_and_right(clips_dir, name):
+    series = real_series(clips_dir, name)
+    events = detect_events(series, estimate_view(series))
+    seen = detect_events(mirror(series), estimate_view(mirror(series)))
+    for side, other in (("left", "right"), ("right", "left")):
+        np.testing.assert_array_equal(seen.heel_strikes[side], events.heel_strikes[other])
+        np.testing.assert_array_equal(seen.toe_offs[side], events.toe_offs[other])
+
+
+@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4"])
+def test_half_the_frames_keeps_strides_and_cadence(clips_dir, name):
+    """Dropping every second frame: strides per foot change by at most one, cadence by ≤ 3%."""
+    series = real_series(clips_dir, name)
+    half = every_other_frame(series)
+    full_events = detect_events(series, estimate_view(series))
+    half_events = detect_events(half, estimate_view(half))
+    for side in SIDES:
+        assert abs(len(full_events.strides(side)) - len(half_events.strides(side))) <= 1
+    assert half_events.cadence_spm() == pytest.approx(full_events.cadence_spm(), rel=0.03)
+
+
+def test_order_checks_drop_a_spurious_strike():
+    """A second, weaker strike of the left foot half a stride after the first is dropped."""
+    rate = 30.0
+    hs = {"left": (np.array([10, 26, 44, 78]), np.array([1.0, 0.3, 1.0, 1.0])),
+          "right": (np.array([27, 61]), np.array([1.0, 1.0]))}
+    to = {"left": (np.array([31, 65]), np.array([1.0, 1.0])), "right": (np.array([14, 48]), np.array([1.0, 1.0]))}
+    kept_hs, kept_to, dropped = _order_checks(hs, to, rate)
+    assert list(kept_hs["left"]) == [10, 44, 78]
+    assert list(kept_hs["right"]) == [27, 61]
+    assert dropped >= 1
