@@ -16,6 +16,7 @@ from gaitcheck.errors import EXIT_INTERRUPTED, EXIT_NOT_ANALYSED, GaitcheckError
 # name -> "module:attribute" of a click command; loaded on first use.
 COMMANDS = {
     "analyze": "gaitcheck.commands.analyze:analyze",
+    "batch": "gaitcheck.commands.batch:batch",
     "info": "gaitcheck.commands.info:info",
     "landmarks": "gaitcheck.commands.landmarks:landmarks",
     "synth": "gaitcheck.synth.command:synth",
