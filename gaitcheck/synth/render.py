@@ -112,15 +112,18 @@ def person_shapes(camera: Camera, person: Person, t: float) -> list[Shape]:
         sleeve = look.shirt
         legwear = look.legwear
         # Legs.
-        capsule(f"{S}_HIP", 0.062, f"{S}_KNEE", 0.046, colour_for(side, legwear))
+        # Thigh tapering to a narrow knee, then a calf bulge: the knee shows in every view.
+        capsule(f"{S}_HIP", 0.064, f"{S}_KNEE", 0.038, colour_for(side, legwear))
         lower = look.skin if look.shorts else legwear
-        capsule(f"{S}_KNEE", 0.044, f"{S}_ANKLE", 0.029, colour_for(side, lower))
+        calf = P[f"{S}_KNEE"] + 0.3 * (P[f"{S}_ANKLE"] - P[f"{S}_KNEE"])
+        capsule(f"{S}_KNEE", 0.036, calf, 0.042, colour_for(side, lower))
+        capsule(calf, 0.042, f"{S}_ANKLE", 0.025, colour_for(side, lower))
         if look.shorts:
             knee_top = P[f"{S}_HIP"] + 0.55 * (P[f"{S}_KNEE"] - P[f"{S}_HIP"])
             capsule(f"{S}_KNEE", 0.044, knee_top, 0.047, colour_for(side, look.skin), -0.001)
             capsule(f"{S}_HIP", 0.064, knee_top, 0.05, colour_for(side, legwear), -0.002)
         capsule(f"{side}_heel", 0.022, f"{side}_toe_tip", 0.017, colour_for(side, look.shoes), -0.01)
-        capsule(f"{S}_ANKLE", 0.026, f"{side}_heel", 0.022, colour_for(side, look.shoes), -0.011)
+        capsule(f"{S}_ANKLE", 0.019, f"{side}_heel", 0.022, colour_for(side, look.shoes), -0.011)
         # Arms: upper arm, forearm, hand.
         upper = sleeve
         capsule(f"{S}_SHOULDER", 0.043, f"{S}_ELBOW", 0.034, colour_for(side, upper))
