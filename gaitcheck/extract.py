@@ -1,16 +1,13 @@
 """Clip → upright frames → poses per frame → the walker's track → a raw landmark series.
 
-Decoding runs in a thread beside inference (OpenCV and MediaPipe both release the GIL), with
-a small bounded queue so memory stays flat whatever the clip's length.
+The per-frame pose pass lives in detect.py (one process, or time chunks over several);
+this module orients the clip, picks the walker and builds the series.
 """
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
@@ -20,16 +17,14 @@ from gaitcheck.orientation import Orientation, vote
 from gaitcheck.pose import Pose, PoseEstimator
 from gaitcheck.series import LandmarkSeries, empty_series
 from gaitcheck.refine import look_again, predict_boxes
-from gaitcheck.track import (
-    Candidate, assign_tracks, body_height, drop_duplicates, hip_centre, rank_walkers, stitch,
-)
+from gaitcheck.detect import Settings, default_workers, detect_all
+from gaitcheck.track import Candidate, assign_tracks, body_height, hip_centre, rank_walkers, stitch
 
 DEFAULT_MAX_SIDE = 1280
 ORIENTATION_SAMPLES = 8
 MIN_TRACK_FRAMES = 5  # a track shorter than this is noise (a flicker), not a person
 
 Progress = Callable[[int, int], None]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,48 +42,6 @@ class Extraction:
     @property
     def persons_seen(self) -> int:
         return sum(1 for c in self.candidates if c.frames >= MIN_TRACK_FRAMES)
-
-
-def prefetch(items: Iterable[T], depth: int = 4) -> Iterator[T]:
-    """Iterate `items` in a background thread, at most `depth` ahead (bounded memory)."""
-    buffer: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                buffer.put(item)
-            buffer.put(done)
-        except BaseException as error:  # handed to the consumer, re-raised there
-            buffer.put(error)
-
-    worker = threading.Thread(target=produce, daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = buffer.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                buffer.get_nowait()
-            except queue.Empty:
-                worker.join(timeout=0.05)
-
-
-def _rgb_frames(path: Path, **options) -> Iterator[tuple[video.Frame, np.ndarray]]:
-    import cv2
-
-    for frame in video.frames(path, **options):
-        yield frame, cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
 
 
 def find_orientation(path: str | Path, info: video.VideoInfo, model: str | Path | None = None) -> Orientation:
@@ -123,11 +76,13 @@ def extract(
     turn: int | None = None,
     progress: Progress | None = None,
     second_look: bool = True,
+    workers: int | None = None,
 ) -> Extraction:
     """Run the pose model over the clip and return the chosen person's raw landmark series.
 
     `turn=None` detects a missing rotation flag; pass 0/90/180/270 to force one.
     `second_look` zooms in on frames where the walker went missing (see refine.py).
+    `workers` processes share the pose pass (None: one per core for long clips, see detect.py).
     Raises NotAnalysableError when the clip has no frames or nobody is found.
     """
     path = Path(path)
@@ -137,19 +92,11 @@ def extract(
     else:
         orientation = Orientation(turn % 360, 0, 0, f"turned {turn % 360}° clockwise as asked")
     upright = (info.height, info.width) if orientation.turn in (90, 270) else (info.width, info.height)
-    expected = max(1, -(-info.frame_count // stride))
-
-    times: list[float] = []
-    indices: list[int] = []
-    detections: list[list[Pose]] = []
-    with PoseEstimator(model, max_persons=max_persons, video=True) as estimator:
-        frames = prefetch(_rgb_frames(path, stride=stride, turn=orientation.turn, max_side=max_side))
-        for frame, rgb in frames:
-            detections.append(drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=upright)))
-            times.append(frame.time_s)
-            indices.append(frame.index)
-            if progress:
-                progress(len(times), max(expected, len(times)))
+    settings = Settings(None if model is None else str(model), stride, orientation.turn, max_side,
+                        max_persons, upright)
+    found = detect_all(path, info, settings, workers=default_workers(info) if workers is None else workers,
+                       progress=progress)
+    times, indices, detections = found.times, found.indices, found.poses
     if not times:
         raise NotAnalysableError(path, "holds no decodable video frames")
     times_array = np.asarray(times)

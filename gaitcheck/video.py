@@ -162,6 +162,10 @@ def frames(
     capture = _open(path)
     try:
         index = 0
+        # OpenCV's FFmpeg backend seeks frame-accurately (it decodes on from the keyframe
+        # before), checked against sequential reads on H.264, VP9 and MPEG-4 Part 2 clips.
+        if start > 0 and capture.set(cv2.CAP_PROP_POS_FRAMES, start):
+            index = start
         while stop is None or index < stop:
             wanted = index >= start and (index - start) % stride == 0
             if not capture.grab():
