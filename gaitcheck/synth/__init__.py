@@ -14,7 +14,8 @@ Modules, one concern each:
 - command.py  `gaitcheck synth`
 
 Truth JSON (`clip.truth.json`, schema gaitcheck/synth-truth-v1): `input` (fps, frames, size),
-`view` (camera, direction, camera_roll_deg, near_side, treadmill, panning), `persons`,
+`view` (camera, direction — the screen direction for side and oblique views —, camera_roll_deg,
+near_side, approach, treadmill, panning), `persons`,
 `generator` (preset, seed, posture, stature, speed, look), `heel_strikes` (per side: t, and in
 side views the drawn step length and foot pitch), `metrics` (DESIGN.md names: value, unit, n,
 spread — or value null with a reason), `rules` (expected status per rule), `thresholds`,

@@ -194,6 +194,7 @@ def build_truth(s: _Scene, times: np.ndarray, level: np.ndarray, pixels: np.ndar
                   "width": spec.width, "height": spec.height},
         "view": {"camera": spec.view, "direction": s.direction, "camera_roll_deg": spec.roll_deg,
                  "near_side": _near_side(spec.view, s.direction),
+                 "approach": {"front": "towards", "back": "away", "oblique": "towards"}.get(spec.view),
                  "treadmill": spec.treadmill, "panning": s.camera.pan_speed != 0.0},
         "persons": 2 if spec.second_person else 1,
         "generator": {"preset": spec.preset, "seed": spec.seed, "overrides": spec.overrides,
