@@ -1,0 +1,95 @@
+"""One clip of a batch, as run by a worker (a local process or a Dask worker).
+
+`process_clip(task)` takes and returns plain values only, so the same function runs in a
+spawned process or on a cluster, and only the result travels back: the report documents
+(JSON, HTML text) and the few numbers the summary needs, never frames.
+
+Test hook (documented in tests/test_batch.py): `GAITCHECK_BATCH_FAULT=abort:NAME` makes the
+worker call `os.abort()` (a crash, as a decoder segfault would) on the clip whose file name is
+NAME; `hang:NAME` makes it sleep for an hour there (for `--timeout`).
+`GAITCHECK_BATCH_INFERENCE_LOG=FILE` appends one line per clip that runs the pose model, so a
+test can count inference across processes.
+"""
+from __future__ import annotations
+
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+FAULT_ENV = "GAITCHECK_BATCH_FAULT"
+INFERENCE_LOG_ENV = "GAITCHECK_BATCH_INFERENCE_LOG"
+
+
+def _test_hooks(path: str) -> None:
+    """The crash/hang hook for tests (see the module docstring); does nothing unless set."""
+    fault = os.environ.get(FAULT_ENV, "")
+    kind, _, name = fault.partition(":")
+    if name and Path(path).name == name:
+        if kind == "abort":
+            os.abort()
+        if kind == "hang":
+            time.sleep(3600)
+    log = os.environ.get(INFERENCE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{path}\n")
+
+
+@lru_cache(maxsize=4)
+def _rules(rules_path: str | None):
+    from gaitcheck.rules import load_rules
+
+    return load_rules(rules_path)
+
+
+def render_html(analysis, document: dict) -> str | None:
+    """The per-clip HTML page, when the HTML renderer exists in this build (else None).
+
+    The one place to switch on HTML: gaitcheck/report/html.py is written in parallel.
+    """
+    try:
+        from gaitcheck.report.html import render_html as render
+    except ImportError:
+        return None
+    return render(analysis, document)
+
+
+def key_numbers(document: dict) -> dict:
+    """What the summary keeps of a report: verdict, view, each rule's status, metric values."""
+    return {
+        "verdict": document.get("verdict"),
+        "camera": document.get("view", {}).get("camera"),
+        "rules": {rule["id"]: rule["status"] for rule in document.get("rules", [])},
+        "metrics": {name: metric.get("value") for name, metric in document.get("metrics", {}).items()},
+    }
+
+
+def process_clip(task: dict) -> dict:
+    """Analyse one clip; never raises for a bad clip: the error goes into the result."""
+    from gaitcheck.errors import GaitcheckError
+
+    started = time.perf_counter()
+    path = task["path"]
+    result: dict = {"path": path, "stem": task["stem"]}
+    try:
+        from gaitcheck.analysis import analyze_path
+        from gaitcheck.report.json_report import report_dict
+        from gaitcheck.rules import judge
+        from gaitcheck.video import check_readable_file
+
+        check_readable_file(path)
+        _test_hooks(path)
+        analysis = analyze_path(path, extract_options=task["options"])
+        results, verdict = judge(_rules(task.get("rules_path")), analysis.metrics)
+        document = report_dict(analysis, results, verdict)
+        html = render_html(analysis, document) if "html" in task.get("formats", ("html",)) else None
+        result.update(status="ok", error="", documents={"json": document, "html": html}, **key_numbers(document))
+    except GaitcheckError as error:
+        result.update(status="failed", error=error.problem)
+    except MemoryError:
+        result.update(status="error", error="out of memory")
+    except Exception as error:  # a bug in one clip must not stop the batch: keep its one line
+        result.update(status="error", error=f"internal error: {type(error).__name__}: {error}")
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
