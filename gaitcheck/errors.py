@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_NOT_ANALYSED = 1  # the input could not be analysed (not a video, no frames, nobody found)
 EXIT_USAGE = 2  # the command was wrong (missing file, a folder where a file belongs, bad option)
 EXIT_OUTPUT = 3  # the output could not be written (read-only folder, disk full, path is a folder)
+EXIT_FAIL_ON = 5  # analysed, and the verdict reached the level `--fail-on` names (for scripts and CI)
 EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
@@ -45,3 +46,9 @@ class OutputError(GaitcheckError):
     """An output file could not be written."""
 
     exit_code = EXIT_OUTPUT
+
+
+class FailOnTripped(GaitcheckError):
+    """The walk was analysed and its report written, but a rule reached the `--fail-on` level."""
+
+    exit_code = EXIT_FAIL_ON

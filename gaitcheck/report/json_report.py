@@ -1,44 +1,69 @@
 """The JSON report, schema `gaitcheck/report-v1` (see DESIGN.md; a change of shape is a new
-schema version)."""
+schema version).
+
+One clip or several clips of the same walk: `input`, `view` and `events` describe the first
+clip; `inputs` lists every clip with its view, and each metric names the clip it came from
+(`source`) — additive fields, so the shape stays v1.
+"""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from gaitcheck.analysis import Analysis
 from gaitcheck.atomic import atomic_path
+from gaitcheck.report.combine import pick_metrics
 
 SCHEMA = "gaitcheck/report-v1"
 
 
-def report_dict(analysis: Analysis, rules: list[dict] | None = None, verdict: str | None = None) -> dict:
-    """The report-v1 document of an analysis (rules may be empty until rules are judged)."""
+def as_list(analysis: Analysis | Sequence[Analysis]) -> list[Analysis]:
+    """One analysis or several, as a list."""
+    return list(analysis) if isinstance(analysis, (list, tuple)) else [analysis]
+
+
+def input_dict(analysis: Analysis) -> dict:
+    facts = analysis.input
+    return {"path": facts.path, "fps": round(facts.fps, 3), "frames": facts.frames,
+            "duration_s": round(facts.duration_s, 3), "width": facts.width, "height": facts.height}
+
+
+def view_dict(analysis: Analysis) -> dict:
     view = analysis.view
     return {
+        "camera": view.camera, "direction": view.direction, "confidence": round(float(view.confidence), 3),
+        "passes": [{"start": p.start, "stop": p.stop, "direction": p.direction} for p in view.passes],
+        "roll_deg": round(float(view.roll_deg), 2), "roll_source": view.roll_source,
+    }
+
+
+def report_dict(analysis: Analysis | Sequence[Analysis], rules: list[dict] | None = None,
+                verdict: str | None = None) -> dict:
+    """The report-v1 document of one analysis, or of several clips of one walk merged (rules
+    may be empty until rules are judged)."""
+    analyses = as_list(analysis)
+    first = analyses[0]
+    picked = pick_metrics(analyses)
+    return {
         "schema": SCHEMA,
-        "input": {
-            "path": analysis.input.path, "fps": round(analysis.input.fps, 3), "frames": analysis.input.frames,
-            "duration_s": round(analysis.input.duration_s, 3), "width": analysis.input.width,
-            "height": analysis.input.height,
-        },
-        "view": {
-            "camera": view.camera, "direction": view.direction, "confidence": round(float(view.confidence), 3),
-            "passes": [{"start": p.start, "stop": p.stop, "direction": p.direction} for p in view.passes],
-            "roll_deg": round(float(view.roll_deg), 2), "roll_source": view.roll_source,
-        },
+        "input": input_dict(first),
+        "inputs": [dict(input_dict(a), camera=a.view.camera, direction=a.view.direction) for a in analyses],
+        "view": view_dict(first),
         "detection": {
-            "frames_with_subject": round(float(analysis.frames_with_subject), 4),
-            "persons_seen": analysis.persons_seen,
+            "frames_with_subject": round(float(min(a.frames_with_subject for a in analyses)), 4),
+            "persons_seen": max(a.persons_seen for a in analyses),
         },
         "events": {
-            "method": analysis.events.method,
-            "heel_strikes_s": {side: [round(float(analysis.series.times[i]), 3) for i in frames]
-                               for side, frames in analysis.events.heel_strikes.items()},
+            "method": first.events.method,
+            "heel_strikes_s": {side: [round(float(first.series.times[i]), 3) for i in frames]
+                               for side, frames in first.events.heel_strikes.items()},
         },
-        "metrics": {name: metric.to_json() for name, metric in sorted(analysis.metrics.items())},
+        "metrics": {name: dict(sourced.metric.to_json(), source=analyses[sourced.source].input.path)
+                    for name, sourced in sorted(picked.items())},
         "rules": rules or [],
         "verdict": verdict or "not_analysable",
-        "notes": analysis.notes,
+        "notes": [note for a in analyses for note in a.notes],
     }
 
 

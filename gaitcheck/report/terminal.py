@@ -1,7 +1,11 @@
 """The report as rich tables in the terminal: clip facts, the rule verdicts, the metrics."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from gaitcheck.analysis import Analysis
@@ -18,18 +22,25 @@ def _value(rule: dict) -> str:
     return f"{rule['metric']} {rule['value']:.1f} {rule.get('unit', '')} (pass {threshold})"
 
 
-def print_report(analysis: Analysis, document: dict, console: Console | None = None) -> None:
-    """Facts and view, one row per rule (status, value against threshold, advice), then the
-    metrics with what each rests on."""
-    console = console or Console()
+def print_clip(console: Console, analysis: Analysis) -> None:
+    """One clip's facts and view, two lines."""
     facts, view = analysis.input, analysis.view
-    console.print(f"[bold]{facts.path}[/]  {facts.width}×{facts.height}, {facts.fps:.2f} fps, "
+    console.print(f"[bold]{escape(facts.path)}[/]  {facts.width}×{facts.height}, {facts.fps:.2f} fps, "
                   f"{facts.duration_s:.1f} s; walker in {analysis.frames_with_subject:.0%} of frames")
     console.print(f"view: [bold]{view.camera}[/], walking {view.direction.replace('_', ' ')} "
                   f"(confidence {view.confidence:.2f}), {len(view.passes)} pass(es); "
                   f"camera roll {view.roll_deg:+.1f}° ({view.roll_source})")
     for note in analysis.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(note)}")
+
+
+def print_report(analysis: Analysis | Sequence[Analysis], document: dict, console: Console | None = None) -> None:
+    """Facts and view of each clip, one row per rule (status, value against threshold,
+    advice), then the metrics with what each rests on (and, for several clips, which clip)."""
+    console = console or Console()
+    analyses = list(analysis) if isinstance(analysis, (list, tuple)) else [analysis]
+    for one in analyses:
+        print_clip(console, one)
 
     rules = Table(title="posture rules", title_justify="left", expand=True)
     rules.add_column("rule", no_wrap=True)
@@ -38,24 +49,28 @@ def print_report(analysis: Analysis, document: dict, console: Console | None = N
     rules.add_column("what to do", ratio=3)
     for rule in document["rules"]:
         status = rule["status"]
-        advice = rule["advice"] if status in ("warn", "fail") else ""
+        advice = escape(rule["advice"]) if status in ("warn", "fail") else ""
         if status == "not_measurable" and rule["reason"]:
-            advice = f"[dim]{rule['reason'].split('; ')[0].split(': ', 1)[-1]}[/]"
+            advice = f"[dim]{escape(rule['reason'].split('; ')[0].split(': ', 1)[-1])}[/]"
         rules.add_row(rule.get("title", rule["id"]), f"[{STYLE[status]}]{status.replace('_', ' ')}[/]",
                       _value(rule), advice)
     console.print(rules)
     verdict = document["verdict"]
     console.print(f"verdict: [{VERDICT_STYLE.get(verdict, 'bold')}]{verdict.replace('_', ' ')}[/]")
 
+    several = len(analyses) > 1
     metrics = Table(title="metrics", title_justify="left")
-    for column in ("metric", "value", "unit", "rests on"):
+    for column in ("metric", "value", "unit", "rests on") + (("from",) if several else ()):
         metrics.add_column(column)
     absent = []
-    for name, metric in sorted(analysis.metrics.items()):
-        if metric.present:
-            metrics.add_row(name, f"{metric.value:.1f}", metric.unit, f"{metric.n} {metric.basis}")
-        else:
+    for name, metric in sorted(document["metrics"].items()):
+        if metric["value"] is None:
             absent.append(name)
+            continue
+        row = [name, f"{metric['value']:.1f}", metric["unit"], f"{metric['n']} {metric.get('basis', '')}"]
+        if several:
+            row.append(escape(Path(metric.get("source", "")).name))
+        metrics.add_row(*row)
     console.print(metrics)
     if absent:
         console.print(f"[dim]not measured from this view: {', '.join(absent)}[/]")

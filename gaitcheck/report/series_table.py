@@ -1,0 +1,114 @@
+"""Per-frame and per-stride values behind the metrics, for CSV files, plots and key frames.
+
+The metric modules summarise; these tables keep every frame and every stride so a reader can
+see where a median came from. Each column is computed with the same angle primitives and the
+same per-frame signs (`gaitcheck.metrics.walk.Walk`) as the metric of the same name; frames
+outside a pass of the right kind are NaN.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gaitcheck.analysis import Analysis
+from gaitcheck.landmarks import Landmark as L
+from gaitcheck.metrics.angles import below_horizontal, from_vertical, line_tilt, mid_hip, mid_shoulder, midpoint, to_trunk
+from gaitcheck.metrics.arms import arm_angle
+from gaitcheck.metrics.feet import foot_pitch
+from gaitcheck.metrics.strides import MIN_COVER
+from gaitcheck.metrics.walk import Walk, build_walk
+
+# Per-frame columns; a name that is also a metric name is the series that metric summarises.
+FRAME_COLUMNS = (
+    "trunk_lean_deg", "lateral_trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "head_tilt_deg",
+    "shoulder_tilt_deg", "hip_tilt_deg", "elbow_flare_deg", "arm_left_deg", "arm_right_deg",
+    "foot_pitch_left_deg", "foot_pitch_right_deg",
+)
+# Which per-frame column shows each metric that is not itself a per-frame median.
+SHOWN_BY = {"pelvic_drop_deg": "hip_tilt_deg", "arm_swing_left_deg": "arm_left_deg",
+            "arm_swing_right_deg": "arm_right_deg", "arm_swing_asymmetry_pct": "arm_left_deg",
+            "arm_leg_coordination": "arm_left_deg", "heel_strike_pct": "foot_pitch_left_deg"}
+STRIDE_COLUMNS = ("trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "lateral_trunk_lean_deg",
+                  "shoulder_tilt_deg", "elbow_flare_deg", "pelvic_drop_deg", "arm_swing_left_deg",
+                  "arm_swing_right_deg")
+
+
+@dataclass(frozen=True)
+class Stride:
+    """One stride (heel strike to the same foot's next) and its per-stride values."""
+
+    side: str
+    start: int
+    stop: int
+    start_s: float
+    stop_s: float
+    plane: str  # "side", "front/back" or "" (across a turn)
+    values: dict[str, float]
+
+
+def walk_of(analysis: Analysis) -> Walk:
+    return build_walk(analysis.series, analysis.view, analysis.events)
+
+
+def frame_series(walk: Walk) -> dict[str, np.ndarray]:
+    """Every per-frame angle the metrics use, by column name, each (T,)."""
+    xy = walk.xy
+    axis = mid_shoulder(xy) - mid_hip(xy)
+    ear, eye = midpoint(xy, L.LEFT_EAR, L.RIGHT_EAR), midpoint(xy, L.LEFT_EYE, L.RIGHT_EYE)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "trunk_lean_deg": from_vertical(axis, walk.forward),
+            "lateral_trunk_lean_deg": from_vertical(axis, walk.right),
+            "head_forward_deg": from_vertical(ear - mid_shoulder(xy), walk.forward),
+            "head_pitch_deg": below_horizontal(eye - ear, walk.forward),
+            "head_tilt_deg": line_tilt(xy[:, L.LEFT_EAR], xy[:, L.RIGHT_EAR], walk.right),
+            "shoulder_tilt_deg": line_tilt(xy[:, L.LEFT_SHOULDER], xy[:, L.RIGHT_SHOULDER], walk.right),
+            "hip_tilt_deg": line_tilt(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP], walk.right),
+            "elbow_flare_deg": 0.5 * (to_trunk(xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, -walk.right)
+                                      + to_trunk(xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, walk.right)),
+            "arm_left_deg": arm_angle(walk, "left"),
+            "arm_right_deg": arm_angle(walk, "right"),
+            "foot_pitch_left_deg": foot_pitch(walk, "left"),
+            "foot_pitch_right_deg": foot_pitch(walk, "right"),
+        }
+
+
+def _summary(values: np.ndarray, how: str) -> float:
+    finite = values[np.isfinite(values)]
+    if len(values) < 3 or len(finite) < MIN_COVER * len(values):
+        return float("nan")
+    if how == "ptp":
+        return float(np.ptp(finite))
+    if how == "half_ptp":
+        return float(0.5 * np.ptp(finite))
+    return float(np.median(finite))
+
+
+# Per-stride column -> (per-frame column, summary): medians for postures, ranges for swings.
+_STRIDE_SUMMARY = {
+    "trunk_lean_deg": ("trunk_lean_deg", "median"), "head_forward_deg": ("head_forward_deg", "median"),
+    "head_pitch_deg": ("head_pitch_deg", "median"), "lateral_trunk_lean_deg": ("lateral_trunk_lean_deg", "median"),
+    "shoulder_tilt_deg": ("shoulder_tilt_deg", "median"), "elbow_flare_deg": ("elbow_flare_deg", "median"),
+    "pelvic_drop_deg": ("hip_tilt_deg", "half_ptp"), "arm_swing_left_deg": ("arm_left_deg", "ptp"),
+    "arm_swing_right_deg": ("arm_right_deg", "ptp"),
+}
+
+
+def stride_table(walk: Walk, frames: dict[str, np.ndarray] | None = None) -> list[Stride]:
+    """Every stride of both feet, in time order, with its per-stride values (NaN where the
+    stride lies outside a pass that measures them)."""
+    frames = frames if frames is not None else frame_series(walk)
+    out = []
+    for side in ("left", "right"):
+        for start, stop in walk.strides(side):
+            if np.isfinite(walk.forward[start:stop]).all():
+                plane = "side"
+            elif np.isfinite(walk.right[start:stop]).all():
+                plane = "front/back"
+            else:
+                plane = ""
+            values = {name: _summary(frames[column][start:stop], how) for name, (column, how) in _STRIDE_SUMMARY.items()}
+            out.append(Stride(side, int(start), int(stop), float(walk.times[start]), float(walk.times[stop]),
+                              plane, values))
+    return sorted(out, key=lambda s: (s.start, s.side))
