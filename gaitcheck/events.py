@@ -23,6 +23,7 @@ strikes alternate, and a toe off follows the other foot's strike.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -314,6 +315,12 @@ def _order_checks(hs: dict[str, tuple[np.ndarray, np.ndarray]], to: dict[str, tu
 
 def detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
     """Heel strikes and toe offs inside the view's passes (frame indices into the series)."""
+    with warnings.catch_warnings():  # all-NaN stretches (a foot out of view) are expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _detect_events(series, view)
+
+
+def _detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
     rate = series.sample_rate
     torso = torso_length(series)
     scale = float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan

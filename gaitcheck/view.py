@@ -24,6 +24,7 @@ Camera roll: see `estimate_roll`.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -284,6 +285,8 @@ def estimate_roll(series: LandmarkSeries, passes: tuple[Pass, ...], camera: str,
     independent of the trunk, shoulders and head whose tilts the metrics measure. It is only
     good to ~2.5° (measured on the synthetic walkers), so a smaller tilt is taken as level.
     """
+    if not passes:
+        return 0.0, "none: no steady walking", {}
     torso = torso if torso is not None else torso_length(series)
     scale = float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan
     lateral = [p for p in passes if p.forward_sign != 0]
@@ -337,6 +340,12 @@ def _camera_of(one: Pass, width: float) -> str:
 
 def estimate_view(series: LandmarkSeries) -> View:
     """Camera, direction, passes and roll of a (cleaned) series, from the whole clip."""
+    with warnings.catch_warnings():  # all-NaN stretches (nobody in view) are expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _estimate_view(series)
+
+
+def _estimate_view(series: LandmarkSeries) -> View:
     cues = frame_cues(series)
     labels, stationary = frame_labels(cues)
     passes = find_passes(series, cues)

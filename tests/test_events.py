@@ -96,7 +96,8 @@ def test_real_clip_events_are_in_order_and_plausible(clips_dir, name):
     assert 70 <= events.cadence_spm() <= 150
 
 
-@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4"])
+@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4", "h36m_front_then_back.mp4",
+                                              "og_front_2persons_rotated.mp4"])
 def test_mirroring_swaps_left_and_right(clips_dir, name):
     series = real_series(clips_dir, name)
     events = detect_events(series, estimate_view(series))
@@ -106,7 +107,8 @@ def test_mirroring_swaps_left_and_right(clips_dir, name):
         np.testing.assert_array_equal(seen.toe_offs[side], events.toe_offs[other])
 
 
-@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4"])
+@pytest.mark.parametrize("name", REAL_SIDE + ["sports2d_side_older_woman.mp4", "h36m_front_then_back.mp4",
+                                              "og_front_2persons_rotated.mp4"])
 def test_half_the_frames_keeps_strides_and_cadence(clips_dir, name):
     """Dropping every second frame: strides per foot change by at most one, cadence by ≤ 3%."""
     series = real_series(clips_dir, name)
