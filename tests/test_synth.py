@@ -258,3 +258,27 @@ def test_front_walker_grows_and_back_walker_shrinks(view, grows):
     height = np.array(truth["frames"]["body_height_px"])
     assert (height[-1] > 1.3 * height[0]) == grows
     assert (height[-1] < 0.8 * height[0]) == (not grows)
+
+
+SAMPLES_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "samples"
+
+
+def test_committed_sample_truth_matches_what_the_code_computes():
+    """The shipped samples are current: their truth equals a fresh computation (no rendering)."""
+    import json
+
+    for name, spec in SAMPLES.items():
+        stored = json.loads((SAMPLES_DIR / f"{name}.truth.json").read_text())
+        fresh = compute_truth(spec, f"{name}.mp4")
+        assert stored["metrics"] == json.loads(json.dumps(fresh["metrics"])), name
+        assert stored["rules"] == json.loads(json.dumps(fresh["rules"])), name
+
+
+@pytest.mark.slow
+def test_samples_regenerate_byte_identically(tmp_path):
+    from gaitcheck.synth.suite import render_set
+
+    render_set(SAMPLES, tmp_path)
+    for name in SAMPLES:
+        for suffix in (".mp4", ".truth.json"):
+            assert (tmp_path / f"{name}{suffix}").read_bytes() == (SAMPLES_DIR / f"{name}{suffix}").read_bytes(), name
