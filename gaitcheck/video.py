@@ -21,6 +21,10 @@ from gaitcheck.errors import InputError, NotAnalysableError
 # (setdefault: export OPENCV_FFMPEG_LOGLEVEL=32 to see FFmpeg's messages when debugging).
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 
+# A read that fails before the frame count the container announces is a damaged frame, skipped;
+# this many failures in a row mean the rest is unreadable (cut short), and reading stops.
+MAX_BAD_FRAMES_IN_A_ROW = 30
+
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp")
 
 
@@ -153,6 +157,8 @@ def frames(
     Timestamps are the decoder's presentation times, so variable-frame-rate clips keep their
     real timing. Frames that are skipped by `stride` are grabbed but not converted.
     A clip that ends early (truncated) simply stops; the caller sees how many frames came.
+    A frame that cannot be read is skipped (its index is missing from the frames yielded) and
+    reading goes on, so one damaged frame does not cost the rest of the clip.
     """
     import cv2
 
@@ -161,25 +167,42 @@ def frames(
     path = check_readable_file(path)
     capture = _open(path)
     try:
-        index = 0
+        index = -1  # of the last frame read
         # OpenCV's FFmpeg backend seeks frame-accurately (it decodes on from the keyframe
         # before), checked against sequential reads on H.264, VP9 and MPEG-4 Part 2 clips.
         if start > 0 and capture.set(cv2.CAP_PROP_POS_FRAMES, start):
-            index = start
-        while stop is None or index < stop:
-            wanted = index >= start and (index - start) % stride == 0
+            index = start - 1
+        announced = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        failed = 0  # failed reads since the last good one
+        last_time = -np.inf
+        while stop is None or index + 1 < stop:
             if not capture.grab():
-                return
-            if wanted:
-                ok, image = capture.retrieve()
-                if not ok or image is None:
+                # A damaged frame fails to read, but the frames after it may well decode: go
+                # on unless the clip has ended or keeps failing (the rest is cut off).
+                failed += 1
+                if index + 1 >= announced or failed > MAX_BAD_FRAMES_IN_A_ROW:
                     return
-                time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-                image = turn_image(image, turn)
-                size = fit_within(image.shape[1], image.shape[0], max_side)
-                if size != (image.shape[1], image.shape[0]):
-                    image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-                yield Frame(index=index, time_s=time_s, image=image)
-            index += 1
+                continue
+            time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            if time_s <= last_time:  # a decoder that stumbled may repeat a frame: once is enough
+                continue
+            if failed and np.isfinite(last_time) and 0 < fps <= 1000:
+                index += max(1, round((time_s - last_time) * fps))  # frames lost in between
+            else:
+                index += 1
+            failed, last_time = 0, time_s
+            if index < start or (index - start) % stride:
+                continue
+            if stop is not None and index >= stop:
+                return
+            ok, image = capture.retrieve()
+            if not ok or image is None:
+                continue
+            image = turn_image(image, turn)
+            size = fit_within(image.shape[1], image.shape[0], max_side)
+            if size != (image.shape[1], image.shape[0]):
+                image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+            yield Frame(index=index, time_s=time_s, image=image)
     finally:
         capture.release()
