@@ -67,6 +67,22 @@ def analyze_series(series: LandmarkSeries, *, facts: ClipFacts | None = None, pe
     )
 
 
+def decoding_notes(frame_index, announced: int, stride: int = 1) -> list[str]:
+    """What the report must say when a clip could not be read whole: cut short, damaged frames."""
+    notes = []
+    if len(frame_index) == 0:
+        return notes
+    last = int(frame_index[-1])
+    if announced > 1 and last + 1 < 0.9 * announced:
+        notes.append(f"only the first {last + 1} of the {announced} frames the file announces could be "
+                     "decoded: the clip seems cut short (an unfinished copy or download?)")
+    lost = len(range(int(frame_index[0]), last + 1, max(1, stride))) - len(frame_index)
+    if lost > 0:
+        notes.append(f"{lost} damaged frame{'s' if lost > 1 else ''} could not be decoded and "
+                     f"{'were' if lost > 1 else 'was'} skipped")
+    return notes
+
+
 def analyze_path(path: str | Path, *, extract_options: dict | None = None, progress=None,
                  save_series_to: str | Path | None = None) -> Analysis:
     """Analyse a clip, or a saved `.npz` series without running the pose model."""
@@ -78,7 +94,8 @@ def analyze_path(path: str | Path, *, extract_options: dict | None = None, progr
     from gaitcheck.extract import extract
 
     found = extract(path, progress=progress, **(extract_options or {}))
-    notes = []
+    notes = decoding_notes(found.series.frame_index, found.info.frame_count,
+                           (extract_options or {}).get("stride", 1))
     if found.orientation.turn:
         notes.append(f"stored sideways without a rotation flag: {found.orientation.reason}")
     cleaned = clean(found.series)
