@@ -92,39 +92,67 @@ def _read_toml(path: Path) -> dict:
         raise InputError(path, f"rules file is not valid TOML: {error}") from None
 
 
+VIEWS = ("side", "front", "back", "oblique")
+
+
 def _build(data: dict, origin: str) -> RuleSet:
     def fail(where: str, problem: str) -> InputError:
         return InputError(origin, f"rules file: {where}: {problem}")
 
+    def number(check: dict, key: str, where: str) -> float:
+        value = check[key]
+        # TOML has true/false, strings and nan/inf too: none of them is a threshold
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+                or value in (float("inf"), float("-inf")):
+            raise fail(where, f"'pass' and 'warn' must be numbers (finite): '{key}' is {value!r}")
+        return float(value)
+
+    def text(table: dict, key: str, where: str, default: str = "") -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise fail(where, f"'{key}' must be a string, not {value!r}")
+        return value
+
     rules = []
-    for rule_id, table in (data.get("rules") or {}).items():
+    tables = data.get("rules") or {}
+    if not isinstance(tables, dict):
+        raise fail("[rules]", "must be a table of rules")
+    for rule_id, table in tables.items():
         if not isinstance(table, dict):
             raise fail(f"[rules.{rule_id}]", "must be a table")
+        listed = table.get("checks") or []
+        if not isinstance(listed, list):
+            raise fail(f"rules.{rule_id}.checks", f"must be a list of tables ([[rules.{rule_id}.checks]])")
         checks = []
-        for k, check in enumerate(table.get("checks") or []):
+        for k, check in enumerate(listed):
             where = f"rules.{rule_id}.checks[{k}]"
             if not isinstance(check, dict):
                 raise fail(where, "must be a table")
             try:
                 kind = check["kind"]
-                pass_at, warn_at = float(check["pass"]), float(check["warn"])
-                views = tuple(check["views"])
-                metric = str(check["metric"])
+                pass_at, warn_at = number(check, "pass", where), number(check, "warn", where)
+                views = check["views"]
+                metric = check["metric"]
             except KeyError as missing:
                 raise fail(where, f"missing {missing.args[0]!r}") from None
-            except (TypeError, ValueError):
-                raise fail(where, "'pass' and 'warn' must be numbers, 'views' a list") from None
+            if not isinstance(metric, str) or not metric:
+                raise fail(where, f"'metric' must be a metric name, not {metric!r}")
+            if not isinstance(views, list) or not views or not all(v in VIEWS for v in views):
+                raise fail(where, f"'views' must be a list of {', '.join(VIEWS)}, not {views!r}")
             if kind not in ("max", "min"):
                 raise fail(where, f"kind must be 'max' or 'min', not {kind!r}")
             if (kind == "max" and warn_at < pass_at) or (kind == "min" and warn_at > pass_at):
                 raise fail(where, "'warn' must lie beyond 'pass'")
-            checks.append(Check(metric, views, kind, pass_at, warn_at, str(check.get("source", ""))))
-        rules.append(Rule(rule_id, str(table.get("title", rule_id)), str(table.get("advice", "")),
-                          str(table.get("related", "")), tuple(checks)))
-    try:
-        poor = int((data.get("verdict") or {}).get("poor_when_failing", 3))
-    except (TypeError, ValueError):
-        raise fail("[verdict]", "poor_when_failing must be a whole number") from None
+            checks.append(Check(metric, tuple(views), kind, pass_at, warn_at, text(check, "source", where)))
+        where = f"[rules.{rule_id}]"
+        rules.append(Rule(rule_id, text(table, "title", where, rule_id), text(table, "advice", where),
+                          text(table, "related", where), tuple(checks)))
+    verdict = data.get("verdict") or {}
+    if not isinstance(verdict, dict):
+        raise fail("[verdict]", "must be a table")
+    poor = verdict.get("poor_when_failing", 3)
+    if isinstance(poor, bool) or not isinstance(poor, int) or poor < 1:
+        raise fail("[verdict]", f"poor_when_failing must be a whole number of at least 1, not {poor!r}")
     return RuleSet(tuple(rules), poor, origin)
 
 
