@@ -27,6 +27,8 @@ def tripped(rules: list[dict], level: str | None) -> list[str]:
 @click.option("--csv", "csv_target", type=click.Path(path_type=str), default=None,
               help="Write per-frame angles and per-stride values as CSV: into a folder (DIR/<clip>.frames.csv, "
                    "DIR/<clip>.strides.csv) or with a file-name prefix (PREFIX.frames.csv, PREFIX.strides.csv).")
+@click.option("--html", "html_path", type=click.Path(path_type=str), default=None,
+              help="Write a self-contained HTML report (verdict, rule table, key frames, plots, strides).")
 @click.option("--save-series", type=click.Path(path_type=str), default=None,
               help="Also save the walker's cleaned landmark series (.npz): analysing that file later needs no inference.")
 @click.option("--rules", "rules_path", type=click.Path(path_type=str), default=None,
@@ -35,7 +37,7 @@ def tripped(rules: list[dict], level: str | None) -> list[str]:
               help="Exit with code 5 when any rule reaches this status (warn: warn or fail), after writing every output.")
 @pose_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
-def analyze(clips, json_path, csv_target, save_series, rules_path, fail_on, model, stride, max_side, max_persons,
+def analyze(clips, json_path, csv_target, html_path, save_series, rules_path, fail_on, model, stride, max_side, max_persons,
             person, turn, quiet) -> None:
     """Measure the posture and gait of the walker in CLIP (a video, or a saved .npz series).
 
@@ -60,7 +62,7 @@ def analyze(clips, json_path, csv_target, save_series, rules_path, fail_on, mode
     if save_series and len(clips) > 1:
         raise InputError(save_series, "--save-series takes one clip; analyse each clip on its own to save its series")
     rules = load_rules(rules_path)
-    for output in (json_path, save_series):
+    for output in (json_path, html_path, save_series):
         if output and output != "-":
             check_output_path(output)
     if csv_target:
@@ -83,6 +85,10 @@ def analyze(clips, json_path, csv_target, save_series, rules_path, fail_on, mode
     if csv_target:
         for analysis in analyses:
             write_csv(analysis, csv_target, several=len(analyses) > 1)
+    if html_path:
+        from gaitcheck.report.html import render_html, write_html
+
+        write_html(render_html(analyses, document), html_path)
     if not quiet and json_path != "-":
         from gaitcheck.report.terminal import print_report
 
