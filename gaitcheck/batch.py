@@ -2,7 +2,8 @@
 
 Layout of OUTDIR:
 
-    reports/<stem>.json   the report-v1 JSON of each analysed clip (and .html when available)
+    reports/<stem>.json   the report-v1 JSON of each analysed clip (and .html when available;
+                          .frames.csv and .strides.csv with --csv)
     state/<stem>.json     the clip's result record: content hash, settings key, status, reason,
                           verdict, rule statuses, metric values, seconds. Written last and
                           atomically, so its presence means the clip's outputs are complete.
@@ -16,6 +17,7 @@ workers (local or on a cluster) send their documents back and never write into O
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import signal
 import threading
@@ -42,7 +44,7 @@ class Settings:
 
     options: dict  # extract options (model, stride, max_side, max_persons, person, turn)
     rules_path: str | None = None
-    formats: tuple[str, ...] = ("json", "html")
+    formats: tuple[str, ...] = ("json", "html")  # and "csv" on request
 
 
 def _file_digest(path: str | Path) -> str:
@@ -60,18 +62,19 @@ def settings_key(settings: Settings) -> str:
 
     options = dict(settings.options)
     model = options.pop("model", None)
-    try:
-        import gaitcheck.report.html  # noqa: F401
-
-        html_available = True
-    except ImportError:
-        html_available = False
+    available = {}
+    for name in ("html", "csv_report"):
+        try:
+            importlib.import_module(f"gaitcheck.report.{name}")
+            available[name] = True
+        except ImportError:
+            available[name] = False
     facts = {
         "version": __version__, "record": RECORD_VERSION, "options": options,
         "model": _file_digest(find_model(model)),
         "rules": hashlib.sha256(resources.files("gaitcheck").joinpath("rules.toml").read_bytes()).hexdigest(),
         "user_rules": _file_digest(settings.rules_path) if settings.rules_path else None,
-        "formats": sorted(settings.formats), "html": html_available,
+        "formats": sorted(settings.formats), "renderers": available,
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -135,6 +138,10 @@ def store_result(outdir: Path, clip: Clip, digest: str, key: str, result: dict) 
         outputs["html"] = f"reports/{clip.stem}.html"
         with atomic_path(outdir / outputs["html"]) as temp:
             temp.write_text(documents["html"], encoding="utf-8")
+    for name, text in (documents.get("csv") or {}).items():
+        outputs[f"{name}_csv"] = f"reports/{clip.stem}.{name}.csv"
+        with atomic_path(outdir / outputs[f"{name}_csv"]) as temp:
+            temp.write_text(text, encoding="utf-8")
     record = {key_: value for key_, value in result.items() if key_ != "documents"}
     record.update(path=clip.path, label=clip.label, stem=clip.stem, content_hash=digest, settings_key=key,
                   outputs=outputs, record_version=RECORD_VERSION,
@@ -146,6 +153,8 @@ def store_result(outdir: Path, clip: Clip, digest: str, key: str, result: dict) 
 
 def prepare_outdir(outdir: Path) -> Path:
     """Create OUTDIR and its sub-folders, or fail with the one-line OutputError (exit 3)."""
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(outdir, "is a file; give a folder for the batch's outputs")
     try:
         for folder in (outdir, outdir / "reports", outdir / "state"):
             folder.mkdir(parents=True, exist_ok=True)
@@ -153,8 +162,6 @@ def prepare_outdir(outdir: Path) -> Path:
         from gaitcheck.atomic import output_problem
 
         raise OutputError(outdir, f"cannot be created: {output_problem(error)}") from None
-    if not outdir.is_dir():
-        raise OutputError(outdir, "is not a folder")
     return outdir
 
 
@@ -202,6 +209,13 @@ def _interruptible(stop: _StopFlag):
     return lambda: signal.signal(signal.SIGINT, previous)
 
 
+def _size(clip: Clip) -> int:
+    try:
+        return Path(clip.path).stat().st_size
+    except OSError:
+        return 0
+
+
 def task_of(clip: Clip, settings: Settings) -> dict:
     return {"path": clip.path, "stem": clip.stem, "options": settings.options,
             "rules_path": settings.rules_path, "formats": list(settings.formats)}
@@ -224,7 +238,8 @@ def run_batch(clips: list[Clip], outdir: Path, settings: Settings, *, jobs: int 
     last_summary = 0.0
 
     def records() -> list[dict]:
-        return [done.get(c.stem) or {"path": c.path, "label": c.label, "stem": c.stem, **PENDING} for c in clips]
+        # the path as named in this run (a reused record may come from another working folder)
+        return [{**(done.get(c.stem) or PENDING), "path": c.path, "label": c.label, "stem": c.stem} for c in clips]
 
     def on_start(task: dict) -> None:
         listener.started(by_stem[task["stem"]])
@@ -243,7 +258,8 @@ def run_batch(clips: list[Clip], outdir: Path, settings: Settings, *, jobs: int 
     restore = _interruptible(stop)
     completed = False
     try:
-        tasks = [task_of(clip, settings) for clip in work.todo]
+        # longest first (by file size), so a long clip does not start last and hold up the end
+        tasks = [task_of(clip, settings) for clip in sorted(work.todo, key=_size, reverse=True)]
         if scheduler:
             from gaitcheck.batch_dask import run_on_cluster
 

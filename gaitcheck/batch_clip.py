@@ -55,6 +55,26 @@ def render_html(analysis, document: dict) -> str | None:
     return render(analysis, document)
 
 
+def render_csv(analysis) -> dict[str, str] | None:
+    """The per-frame and per-stride CSV texts, when the CSV renderer exists in this build."""
+    try:
+        from gaitcheck.report.csv_report import FRAME_HEADER, STRIDE_HEADER, frame_rows, stride_rows
+    except ImportError:
+        return None
+    import csv
+    import io
+
+    texts = {}
+    for name, header, rows in (("frames", FRAME_HEADER, frame_rows(analysis)),
+                               ("strides", STRIDE_HEADER, stride_rows(analysis))):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        texts[name] = buffer.getvalue()
+    return texts
+
+
 def key_numbers(document: dict) -> dict:
     """What the summary keeps of a report: verdict, view, each rule's status, metric values."""
     return {
@@ -83,8 +103,11 @@ def process_clip(task: dict) -> dict:
         analysis = analyze_path(path, extract_options=task["options"])
         results, verdict = judge(_rules(task.get("rules_path")), analysis.metrics)
         document = report_dict(analysis, results, verdict)
-        html = render_html(analysis, document) if "html" in task.get("formats", ("html",)) else None
-        result.update(status="ok", error="", documents={"json": document, "html": html}, **key_numbers(document))
+        formats = task.get("formats", ("json", "html"))
+        documents = {"json": document,
+                     "html": render_html(analysis, document) if "html" in formats else None,
+                     "csv": render_csv(analysis) if "csv" in formats else None}
+        result.update(status="ok", error="", documents=documents, **key_numbers(document))
     except GaitcheckError as error:
         result.update(status="failed", error=error.problem)
     except MemoryError:

@@ -128,7 +128,14 @@ def test_folder_good_and_bad_clips(clips, first_run):
     assert "nobody found" in rows[str(clips / "empty_room.mp4")]["error"]
     assert "not a video" in rows[str(clips / "notes.mov")]["error"]
     page = (outdir / "index.html").read_text()
-    assert all(row["report"] in page for row in rows.values() if row["report"])
+    linked = [row["html"] or row["report"] for row in rows.values() if row["status"] == "ok"]
+    assert len(linked) == 2 and all(f'href="{target}"' in page and (outdir / target).is_file() for target in linked)
+    try:
+        import gaitcheck.report.html  # noqa: F401  (written in parallel: HTML only once it exists)
+    except ImportError:
+        pass
+    else:
+        assert all(row["html"].endswith(".html") for row in rows.values() if row["status"] == "ok")
     assert inference_count(log) == 5  # every readable clip reached the pipeline once
 
 
@@ -212,9 +219,13 @@ def test_dask_cluster_gives_the_local_results(clips, first_run):
         assert json.loads((remote / row["report"]).read_text()) == json.loads((outdir / expected["report"]).read_text())
 
 
-def test_no_clips_is_a_usage_error(tmp_path):
+def test_usage_and_output_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     done = run(["batch", tmp_path / "empty", "-o", tmp_path / "out"])
     assert done.returncode == 2 and "no video clips" in done.stderr
     done = run(["batch", tmp_path / "missing*.mp4", "-o", tmp_path / "out"])
     assert done.returncode == 2 and "no such file" in done.stderr
+    (tmp_path / "empty" / "x.mp4").write_text("junk")
+    (tmp_path / "file").write_text("")
+    done = run(["batch", tmp_path / "empty", "-o", tmp_path / "file"])
+    assert done.returncode == 3 and "is a file" in done.stderr

@@ -17,7 +17,7 @@ def _default_jobs() -> int:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False, path_type=str),
+@click.option("-o", "--out", "outdir", required=True, type=click.Path(path_type=str),
               help="Folder for the reports, summary.csv and index.html (created if missing).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes [default: the number of cores].")
@@ -27,11 +27,12 @@ def _default_jobs() -> int:
               help="Run on this dask.distributed scheduler (needs gaitcheck[dask]; workers must see the clips at the same paths).")
 @click.option("--rules", "rules_path", type=click.Path(path_type=str), default=None,
               help="A rules file (TOML) whose tables override the bundled rules.")
-@click.option("--no-html", is_flag=True, help="JSON reports only.")
+@click.option("--no-html", is_flag=True, help="No HTML page per clip.")
+@click.option("--csv", "with_csv", is_flag=True, help="Also write each clip's per-frame and per-stride CSV (reports/<name>.frames.csv, .strides.csv).")
 @click.option("--force", is_flag=True, help="Analyse every clip again, even those already done.")
 @pose_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress display or closing summary (failures are still listed).")
-def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, force,
+def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv, force,
           model, stride, max_side, max_persons, person, turn, quiet) -> None:
     """Analyse every clip in PATHS (files, folders searched recursively, globs) into OUTDIR.
 
@@ -56,7 +57,8 @@ def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, force,
     find_model(model)
     options = dict(model=model, stride=stride, max_side=max_side, max_persons=max_persons,
                    person=person, turn=TURNS[turn])
-    settings = Settings(options, rules_path, ("json",) if no_html else ("json", "html"))
+    formats = ("json",) + (() if no_html else ("html",)) + (("csv",) if with_csv else ())
+    settings = Settings(options, rules_path, formats)
     jobs = jobs or _default_jobs()
     if quiet:
         outcome = run_batch(clips, Path(outdir), settings, jobs=jobs, timeout=timeout,
