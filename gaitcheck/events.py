@@ -38,6 +38,7 @@ PROMINENCE_SHARE = 0.4  # of the signal's 5–95 percentile range in the pass
 MIN_RANGE_TORSO = 0.15  # a foot signal flatter than this (torso lengths) is not walking
 MIN_STEP_S = 0.3  # consecutive strikes of the two feet at most every 0.3 s (200 steps/min)
 BOB_BAND_HZ = (0.8, 4.0)  # step frequencies: 48 to 240 steps/min
+BOB_MIN_RMS = 0.006  # torso lengths: walkers measured 0.015–0.12 (real and synthetic); less is standing
 MAX_STEP_S = 1.2  # without a stride to compare with, a longer step (50 steps/min) is not one
 SWING_SHARE = 0.1  # front/back: a foot is swinging while its speed is above this share of the peak
 SIDES = ("left", "right")
@@ -208,9 +209,11 @@ def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, t
     envelope = signal.butter(2, 0.5 / (rate / 2), output="sos")
     for a, b in _finite_runs(hip[:, 1], max(int(1.5 * rate), 16)):
         bob = signal.sosfiltfilt(band, hip[a:b, 1])
-        bob = bob / np.sqrt(np.clip(signal.sosfiltfilt(envelope, bob ** 2), 1e-12, None))
+        rms = np.sqrt(np.clip(signal.sosfiltfilt(envelope, bob ** 2), 1e-12, None))
+        bob = bob / rms
         peaks, props = signal.find_peaks(bob, prominence=1.0, distance=max(1, int(MIN_STEP_S * rate)))
-        inside = (peaks >= 2) & (peaks < b - a - 2)  # the filters' edges are not trusted
+        # the filters' edges are not trusted, nor a bob too small to be more than landmark jitter
+        inside = (peaks >= 2) & (peaks < b - a - 2) & (rms[peaks] >= BOB_MIN_RMS)
         peaks, props = peaks[inside], {"prominences": np.minimum(props["prominences"][inside], 10.0)}
         if not len(peaks):
             continue

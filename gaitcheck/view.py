@@ -20,6 +20,12 @@ The walking direction of a side pass is the direction of travel. A person walkin
 (sports2d_side_older_woman does on her return) travels one way and faces the other:
 `Pass.facing_sign` says which way the body faces, `Pass.backwards` flags the disagreement.
 
+The clip's camera and direction are those with the most frames in passes; each pass keeps
+its own (`Pass.camera`). So h36m_front_then_back (towards, turn, away) is "front"/"towards"
+(its towards pass is longer) with passes towards then away, and per-pass metrics can use the
+right sign for each. Confidence = share of pass frames seen from that camera × (0.5 + 0.25 ×
+how clearly the body shape says so + 0.25 × how well facing cues agree with the direction).
+
 Camera roll: see `estimate_roll`.
 """
 from __future__ import annotations
@@ -34,11 +40,9 @@ from gaitcheck.landmarks import Landmark as L
 from gaitcheck.series import LandmarkSeries
 
 LEFT_TO_RIGHT, RIGHT_TO_LEFT, TOWARDS, AWAY = "left_to_right", "right_to_left", "towards", "away"
-LATERAL = (LEFT_TO_RIGHT, RIGHT_TO_LEFT)
 
 SIDE_MAX_WIDTH = 0.42  # shoulder width / torso length at or below which the body is side-on
 FRONTAL_MIN_WIDTH = 0.45  # at or above which it is facing or backing the camera
-OBLIQUE_MAX_WIDTH = 0.55  # a lateral pass whose median width is above SIDE_MAX_WIDTH: oblique
 FACING_MIN = 0.25  # |left − right shoulder/hip x| / torso to trust which way a frontal body faces
 MIN_SPEED = 0.6  # torso lengths per second: slower lateral motion is not steady walking
 SPEED_SHARE = 0.4  # ... nor is motion slower than this share of the clip's walking speed
@@ -47,6 +51,7 @@ MIN_PASS_S = 1.0  # shorter stretches are not passes
 BRIDGE_S = 0.4  # same-direction stretches closer than this are one pass
 MAX_ROLL = 12.0  # a larger apparent roll is a diagonal path or a bad fit, not a tilted phone
 FRONTAL_ROLL_DEADBAND = 3.0  # frontal roll cue accuracy: smaller tilts are taken as level
+MIN_GROWTH = 0.03  # 1/s: slower change of apparent size is no evidence of walking towards/away
 MIN_FLOOR_SPAN = 1.0  # torso lengths of floor (x extent of stance points) for a side roll
 
 
@@ -371,6 +376,8 @@ def _estimate_view(series: LandmarkSeries) -> View:
             order = cues["order"][inside]
             agree = float(np.nanmean(np.abs(order) >= FACING_MIN))
         growth = float(np.nanmedian(cues["growth"][inside]))
+        if camera in ("front", "back") and abs(growth) > MIN_GROWTH and (growth > 0) != (camera == "front"):
+            agree *= 0.5  # facing the camera but getting smaller (or the reverse): doubt
         share = frames_by_cam[camera] / sum(frames_by_cam.values())
         confidence = float(np.clip(share * (0.5 + 0.25 * margin + 0.25 * agree), 0, 1))
         record.update(

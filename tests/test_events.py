@@ -130,3 +130,24 @@ def test_order_checks_drop_a_spurious_strike():
     assert list(kept_hs["left"]) == [10, 44, 78]
     assert list(kept_hs["right"]) == [27, 61]
     assert dropped >= 1
+
+
+def test_standing_still_gives_no_events(clips_dir):
+    """One frontal pose held for 3 s with pixel jitter: maybe a pass (facing the camera), but
+    no strikes — landmark jitter must not pass for a pelvis bob or a swing."""
+    from dataclasses import replace
+
+    from gaitcheck.series import clean
+
+    walker = real_series(clips_dir, "og_front_2persons_rotated.mp4")
+    frame = int(np.flatnonzero(np.isfinite(walker.xy[:, 0, 0]))[10])
+    n = 90
+    jitter = np.random.default_rng(7).normal(0.0, 0.7, (n, 33, 2))
+    xy = walker.xy[frame][None, :, :] + jitter
+    standing = replace(walker, times=np.arange(n) / 30.0, frame_index=np.arange(n), xy=xy,
+                       visibility=np.repeat(walker.visibility[frame][None], n, 0),
+                       presence=np.repeat(walker.presence[frame][None], n, 0),
+                       world=np.repeat(walker.world[frame][None], n, 0), detected=np.ones(n, bool), processing={})
+    standing = clean(standing)
+    events = detect_events(standing, estimate_view(standing))
+    assert all(len(events.heel_strikes[s]) == 0 for s in SIDES), events.heel_strikes
