@@ -282,3 +282,19 @@ def test_samples_regenerate_byte_identically(tmp_path):
     for name in SAMPLES:
         for suffix in (".mp4", ".truth.json"):
             assert (tmp_path / f"{name}{suffix}").read_bytes() == (SAMPLES_DIR / f"{name}{suffix}").read_bytes(), name
+
+
+def test_healthy_walkers_differ_by_seed_but_all_pass_and_exact_keeps_the_defaults():
+    from gaitcheck.synth.posture import Posture
+
+    leans = set()
+    for seed in range(5):
+        truth = compute_truth(ClipSpec(view="side", seed=seed, duration=2.5))
+        leans.add(round(truth["metrics"]["trunk_lean_deg"]["value"], 1))
+        assert all(r["status"] != "fail" for r in truth["rules"]), seed
+    assert len(leans) >= 4
+    exact = compute_truth(ClipSpec(view="side", seed=3, duration=2.5, vary=False))
+    assert exact["generator"]["posture"]["trunk_lean_deg"] == Posture().trunk_lean_deg
+    # A preset's own fields never vary.
+    slouch = compute_truth(ClipSpec(preset="slouch", view="side", seed=4, duration=2.5))
+    assert slouch["generator"]["posture"]["trunk_lean_deg"] == 16.0

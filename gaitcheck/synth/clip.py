@@ -16,7 +16,7 @@ import numpy as np
 from gaitcheck.landmarks import Landmark
 from gaitcheck.synth import camera as cam
 from gaitcheck.synth import gait, look, render, scene, skeleton, truth
-from gaitcheck.synth.posture import Posture, posture_from_preset
+from gaitcheck.synth.posture import Posture, natural_variation, posture_from_preset, preset_fields
 
 TRUTH_SCHEMA = "gaitcheck/synth-truth-v1"
 
@@ -37,6 +37,7 @@ class ClipSpec:
     treadmill: bool = False
     second_person: bool = False
     clean: bool = False  # no noise, no blur
+    vary: bool = True  # healthy walkers differ: fields the preset leaves alone vary by seed
     stature: float | None = None  # metres; None = drawn from the seed
     overrides: dict = field(default_factory=dict)  # Posture fields set on top of the preset
 
@@ -87,9 +88,13 @@ def build(spec: ClipSpec) -> _Scene:
     walk_rng, look_rng, cam_rng, room_rng, noise_rng, second_rng = rngs
     posture = spec.posture()
     stature = spec.stature or float(walk_rng.uniform(1.55, 1.92))
-    vary = float(walk_rng.uniform(0.9, 1.1))
-    if "cadence_spm" not in spec.overrides:  # walkers differ in pace unless told otherwise
-        posture = replace(posture, cadence_spm=round(posture.cadence_spm * vary, 2))
+    pace = float(walk_rng.uniform(0.9, 1.1))
+    style = np.random.default_rng(np.random.SeedSequence([spec.seed, 7]))
+    fixed = preset_fields(spec.preset) | set(spec.overrides)
+    if spec.vary:
+        posture = natural_variation(posture, fixed, style)
+        if "cadence_spm" not in fixed:  # walkers differ in pace too
+            posture = replace(posture, cadence_spm=round(posture.cadence_spm * pace, 2))
     schedule = gait.make_schedule(posture.cadence_spm, posture.step_time_asymmetry,
                                   posture.stride_time_jitter, 0.0, spec.duration, walk_rng)
     walker = skeleton.Walker(posture, stature, schedule, spec.treadmill)
@@ -197,7 +202,7 @@ def build_truth(s: _Scene, times: np.ndarray, level: np.ndarray, pixels: np.ndar
                  "approach": {"front": "towards", "back": "away", "oblique": "towards"}.get(spec.view),
                  "treadmill": spec.treadmill, "panning": s.camera.pan_speed != 0.0},
         "persons": 2 if spec.second_person else 1,
-        "generator": {"preset": spec.preset, "seed": spec.seed, "overrides": spec.overrides,
+        "generator": {"preset": spec.preset, "seed": spec.seed, "overrides": spec.overrides, "vary": spec.vary,
                       "posture": asdict(s.walker.posture), "stature_m": round(s.walker.stature, 4),
                       "speed_m_s": round(s.walker.speed if not spec.treadmill else s.walker.belt_speed, 4),
                       "noise_sigma": round(s.scenery.noise_sigma, 3), "blur_sigma": s.scenery.blur_sigma,

@@ -71,6 +71,9 @@ def _overrides(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.option("--treadmill", is_flag=True, help="Walk on the spot (stays in view: for long clips).")
 @click.option("--second-person", is_flag=True, help="Another walker crosses in the background.")
 @click.option("--clean", is_flag=True, help="No sensor noise and no blur.")
+@click.option("--exact", is_flag=True,
+              help="Use the preset's values as they stand (by default a walker's unset posture fields "
+                   "vary a little by seed, always within the healthy range).")
 @click.option("--stature", type=click.FloatRange(1.2, 2.2), default=None, help="Body height in metres [default: from the seed].")
 @click.option("--set", "overrides", multiple=True, callback=_overrides, metavar="FIELD=VALUE",
               help="Set one posture parameter on top of the preset, e.g. --set trunk_lean_deg=10 (repeatable).")
@@ -80,7 +83,7 @@ def _overrides(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="Render the sample clips of samples/ into DIR.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, treadmill, second_person,
-          clean, stature, overrides, suite_dir, samples_dir, quiet) -> None:
+          clean, exact, stature, overrides, suite_dir, samples_dir, quiet) -> None:
     """Render a synthetic walker with known posture to OUT.mp4, and OUT.truth.json beside it.
 
     The truth JSON holds the exact value of every posture metric as drawn, the heel-strike
@@ -105,7 +108,8 @@ def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, tre
         target = Path(out)
         spec = ClipSpec(preset=preset, view=view, direction=direction, seed=seed, duration=duration,
                         fps=fps, width=size[0], height=size[1], roll_deg=roll_deg, treadmill=treadmill,
-                        second_person=second_person, clean=clean, stature=stature, overrides=overrides)
+                        second_person=second_person, clean=clean, stature=stature, overrides=overrides,
+                        vary=not exact)
         try:
             check(spec)
         except ValueError as error:

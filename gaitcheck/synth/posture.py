@@ -55,6 +55,37 @@ PRESETS: dict[str, dict[str, float | bool]] = {
 }
 
 
+def preset_fields(spec: str) -> set[str]:
+    """The posture fields a preset string sets explicitly."""
+    return {key for name in spec.split("+") for key in PRESETS.get(name.strip(), {})}
+
+
+def natural_variation(posture: Posture, fixed: set[str], rng) -> Posture:
+    """A healthy walker's own style: the fields not in `fixed` drawn around the defaults.
+
+    Every range stays well inside the passing side of each rule, so a `good` walker still
+    passes everything, but no two walkers are alike and nothing gets tuned to one value.
+    Step lengths and timing stay symmetric: with a marked hip drop even a 1% asymmetry in
+    them moves the foot contacts by ~10%.
+    """
+    swing = float(rng.uniform(28.0, 44.0))
+    draws = {
+        "trunk_lean_deg": rng.uniform(1.0, 5.0),
+        "lateral_lean_deg": rng.uniform(-1.5, 1.5),
+        "head_forward_deg": rng.uniform(2.0, 11.0),
+        "head_pitch_deg": rng.uniform(-17.0, -9.0),
+        "head_tilt_deg": rng.uniform(-2.0, 2.0),
+        "shoulder_tilt_deg": rng.uniform(-1.5, 1.5),
+        "elbow_flare_deg": rng.uniform(5.0, 12.0),
+        "arm_swing_left_deg": swing * rng.uniform(0.95, 1.05),
+        "arm_swing_right_deg": swing * rng.uniform(0.95, 1.05),
+        "arm_midline_deg": rng.uniform(18.0, 35.0),
+        "stride_time_jitter": rng.uniform(0.005, 0.015),
+        "pelvic_drop_deg": rng.uniform(2.5, 5.5),
+    }
+    return replace(posture, **{k: round(float(v), 3) for k, v in draws.items() if k not in fixed})
+
+
 def preset_names() -> list[str]:
     """The preset names, in a stable order for help texts."""
     return list(PRESETS)
