@@ -29,6 +29,9 @@ def tripped(rules: list[dict], level: str | None) -> list[str]:
                    "DIR/<clip>.strides.csv) or with a file-name prefix (PREFIX.frames.csv, PREFIX.strides.csv).")
 @click.option("--html", "html_path", type=click.Path(path_type=str), default=None,
               help="Write a self-contained HTML report (verdict, rule table, key frames, plots, strides).")
+@click.option("--annotate", "annotate_path", type=click.Path(path_type=str), default=None,
+              help="Write the clip with skeleton, live angles and rule flags as a WebM video (VP8); with --html the "
+                   "page embeds it. Several clips: one video each, OUT.<clip>.webm.")
 @click.option("--save-series", type=click.Path(path_type=str), default=None,
               help="Also save the walker's cleaned landmark series (.npz): analysing that file later needs no inference.")
 @click.option("--rules", "rules_path", type=click.Path(path_type=str), default=None,
@@ -37,7 +40,7 @@ def tripped(rules: list[dict], level: str | None) -> list[str]:
               help="Exit with code 5 when any rule reaches this status (warn: warn or fail), after writing every output.")
 @pose_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
-def analyze(clips, json_path, csv_target, html_path, save_series, rules_path, fail_on, model, stride, max_side, max_persons,
+def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series, rules_path, fail_on, model, stride, max_side, max_persons,
             person, turn, quiet) -> None:
     """Measure the posture and gait of the walker in CLIP (a video, or a saved .npz series).
 
@@ -51,9 +54,11 @@ def analyze(clips, json_path, csv_target, html_path, save_series, rules_path, fa
     from gaitcheck.commands.progress import frame_progress
     from gaitcheck.errors import FailOnTripped, InputError, NotAnalysableError
     from gaitcheck.model import find_model
+    from gaitcheck.report.annotate import annotated_paths
     from gaitcheck.report.combine import merged_metrics
     from gaitcheck.report.csv_report import check_csv_target, write_csv
     from gaitcheck.report.json_report import report_dict, write_json
+    from gaitcheck.report.keyframes import clip_of
     from gaitcheck.rules import judge, load_rules
     from gaitcheck.video import check_readable_file
 
@@ -67,6 +72,9 @@ def analyze(clips, json_path, csv_target, html_path, save_series, rules_path, fa
             check_output_path(output)
     if csv_target:
         check_csv_target(csv_target, list(clips))
+    videos = annotated_paths(annotate_path, list(clips)) if annotate_path else []
+    for video in videos:
+        check_output_path(video)
     options = dict(model=model, stride=stride, max_side=max_side, max_persons=max_persons,
                    person=person, turn=TURNS[turn])
     if not all(is_series_file(clip) for clip in clips):
@@ -75,6 +83,10 @@ def analyze(clips, json_path, csv_target, html_path, save_series, rules_path, fa
     for clip in clips:
         with frame_progress(clip, quiet or json_path == "-") as progress:
             analyses.append(analyze_path(clip, extract_options=options, progress=progress, save_series_to=save_series))
+    sources = [clip_of(analysis) for analysis in analyses] if videos else []
+    for clip, source in zip(clips, sources):
+        if source is None:
+            raise InputError(clip, "--annotate needs the video this series came from, which is not at hand")
     results, verdict = judge(rules, merged_metrics(analyses))
     document = report_dict(analyses, results, verdict)
 
@@ -85,10 +97,15 @@ def analyze(clips, json_path, csv_target, html_path, save_series, rules_path, fa
     if csv_target:
         for analysis in analyses:
             write_csv(analysis, csv_target, several=len(analyses) > 1)
-    if html_path:
-        from gaitcheck.report.html import render_html, write_html
+    if videos:
+        from gaitcheck.report.annotate import write_annotated
 
-        write_html(render_html(analyses, document), html_path)
+        for analysis, source, video in zip(analyses, sources, videos):
+            write_annotated(analysis, document, source, video)
+    if html_path:
+        from gaitcheck.report.html import render_html, video_items, write_html
+
+        write_html(render_html(analyses, document, videos=video_items(videos, html_path)), html_path)
     if not quiet and json_path != "-":
         from gaitcheck.report.terminal import print_report
 

@@ -129,11 +129,13 @@ def draw_skeleton(image: np.ndarray, xy: np.ndarray, thickness: int = 2) -> None
             cv2.circle(image, _pt(point), thickness + 1, BGR["joint"], -1, cv2.LINE_AA)
 
 
-def draw_label(image: np.ndarray, text: str, at: tuple[int, int], color: tuple[int, int, int], scale: float = 0.5) -> None:
-    """Text with a dark outline, readable on any background."""
+def draw_label(image: np.ndarray, text: str, at: tuple[int, int], color: tuple[int, int, int], scale: float = 0.5,
+               outline: bool = True) -> None:
+    """Text, with a dark outline (readable on any background) unless it sits on a panel."""
     import cv2
 
-    cv2.putText(image, text, at, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3, cv2.LINE_AA)
+    if outline:
+        cv2.putText(image, text, at, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3, cv2.LINE_AA)
     cv2.putText(image, text, at, cv2.FONT_HERSHEY_SIMPLEX, scale, color, 1, cv2.LINE_AA)
 
 
@@ -163,3 +165,9 @@ def draw_angle(image: np.ndarray, angle: Angle, to_image: Callable[[np.ndarray],
     if label:
         mid = base + (radius + 14) * np.array([np.cos(start + sweep / 2), np.sin(start + sweep / 2)])
         draw_label(image, label, _pt(mid), BGR["text"])
+
+
+def darken(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, alpha: float = 0.6) -> None:
+    """Darken a rectangle in place: a panel for text."""
+    region = image[max(0, y0):y1, max(0, x0):x1]
+    region[:] = (region * (1.0 - alpha)).astype(image.dtype)

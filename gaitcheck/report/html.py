@@ -20,6 +20,7 @@ from gaitcheck.report.json_report import as_list
 from gaitcheck.report.series_table import SHOWN_BY, STRIDE_COLUMNS, frame_series, stride_table, walk_of
 
 DISCLAIMER = "gaitcheck is an educational aid, not a medical device."
+EMBED_VIDEO_BYTES = 32 * 1024 * 1024  # larger annotated videos are linked, not embedded
 VERDICT_TEXT = {"good": "Good", "needs_attention": "Needs attention", "poor": "Poor", "not_analysable": "Not analysable"}
 
 
@@ -127,6 +128,21 @@ def metric_rows(document: dict, several: bool) -> list[dict]:
                      "basis": f"{metric['n']} {metric.get('basis', '')}" if metric["value"] is not None else "",
                      "reason": metric.get("reason", ""), "source": Path(metric.get("source", "")).name if several else ""})
     return rows
+
+
+def video_items(videos: Sequence[str | Path], page: str | Path, embed_up_to: int = EMBED_VIDEO_BYTES) -> list[tuple[str, str]]:
+    """(caption, src) of annotated videos for the page: embedded as data URIs, so the page
+    stays one file, unless a video is too big to inline (then linked relative to the page)."""
+    import os
+
+    out = []
+    for video in map(Path, videos):
+        if video.stat().st_size <= embed_up_to:
+            src = data_uri(video.read_bytes(), "video/webm")
+        else:
+            src = Path(os.path.relpath(video.resolve(), Path(page).resolve().parent)).as_posix()
+        out.append((f"{video.name}: skeleton, live angles and rule flags", src))
+    return out
 
 
 def render_html(analysis: Analysis | Sequence[Analysis], document: dict, *,
