@@ -6,20 +6,22 @@ furthest behind at toe off. So heel strikes are the maxima of (heel − pelvis)�
 offs the minima of (toe − pelvis)·forward. Relative to the pelvis, the method does not care
 whether the walker crosses the picture, walks on a treadmill or is followed by a panning camera.
 
-Front/back passes — foot depth from the picture: a foot closer to the camera stands lower in the
-image (the camera looks down on the floor). A foot is furthest ahead of the other one at its
-heel strike, so heel strikes are the maxima of ±(y_foot − y_other foot) (+ walking towards the
-camera, − away), in torso lengths so that the growing or shrinking figure does not matter. Toe
-off is the first frame after the other foot's strike at which the foot moves forward (in
-depth) faster than a fifth of its swing peak: approximate, a frame or two late.
+Front/back passes — the feet are poorly seen end-on (MediaPipe even reverses their depth
+order from behind on the synthetic walkers), so the strikes come from the pelvis bob: the body
+is lowest just after each heel strike (see `_bob_strikes`; lags contact by ~50 ms), and each
+strike's foot from the leading foot (walking towards) and the pelvis sway, alternating. Toe offs
+come from the foot's own motion in depth: where its image speed (down the picture walking
+towards, up walking away) rises through a tenth of the way to its swing peak; approximate.
 
-Peaks come from scipy.signal.find_peaks with a prominence of a quarter of the signal's range in
-the pass and a minimum spacing of MIN_STRIDE_S between strikes of one foot: walking cadence
-stays below 200 steps/min (a run), so one foot strikes at most every 0.6 s.
+Side peaks come from scipy.signal.find_peaks with a prominence of 0.4 of the signal's 5–95
+percentile range in the pass and a minimum spacing of MIN_STRIDE_S between strikes of one
+foot: walking cadence stays below 200 steps/min, so one foot strikes at most every 0.6 s.
+Strike and toe-off times are refined to sub-frame precision (parabola through the peak) in
+`heel_strike_times` / `toe_off_times`; `cadence_spm` uses them.
 
 Then the order checks (see `_order_checks`), which drop events rather than return wrong ones:
-strikes and toe offs alternate per foot, strides are not implausibly short, left and right
-strikes alternate, and a toe off follows the other foot's strike.
+no implausibly short strides or steps, and a toe off follows the other foot's strike.
+`strides` and `steps` pair only strikes that alternate within one pass.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from scipy import signal
 
 from gaitcheck.landmarks import Landmark as L
 from gaitcheck.series import LandmarkSeries
-from gaitcheck.view import AWAY, TOWARDS, Pass, View, _smooth, torso_length
+from gaitcheck.view import TOWARDS, Pass, View, _smooth, torso_length
 
 MIN_STRIDE_S = 0.6  # same-foot strikes at most every 0.6 s (200 steps/min)
 PROMINENCE_SHARE = 0.4  # of the signal's 5–95 percentile range in the pass
@@ -40,7 +42,7 @@ MIN_STEP_S = 0.3  # consecutive strikes of the two feet at most every 0.3 s (200
 BOB_BAND_HZ = (0.8, 4.0)  # step frequencies: 48 to 240 steps/min
 BOB_MIN_RMS = 0.006  # torso lengths: walkers measured 0.015–0.12 (real and synthetic); less is standing
 MAX_STEP_S = 1.2  # without a stride to compare with, a longer step (50 steps/min) is not one
-SWING_SHARE = 0.1  # front/back: a foot is swinging while its speed is above this share of the peak
+SWING_SHARE = 0.1  # front/back toe off: the foot starts moving at this share of its swing peak
 SIDES = ("left", "right")
 _FOOT = {
     "left": (L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.LEFT_ANKLE),
@@ -156,26 +158,20 @@ def _forward_speed(series: LandmarkSeries, one: Pass, torso: np.ndarray) -> dict
     return out
 
 
-def _swing_events(speed: np.ndarray, toe_speed: np.ndarray, rate: float) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """(strikes, toe offs) of one foot from its forward speed: each swing is a speed peak; the
-    foot leaves the floor where the speed rises through SWING_SHARE of the way from standing
-    to the peak and strikes where it falls back through it. Returns (frames, weights) twice."""
-    peaks, weights = _peaks(speed, rate)
-    strikes, offs, ws, wo = [], [], [], []
-    for speed_of, found, kept, sign in ((speed, strikes, ws, 1), (toe_speed, offs, wo, -1)):
-        base = np.nanmedian(speed_of) if np.isfinite(speed_of).any() else 0.0
-        for p, w in zip(peaks, weights):
-            level = base + SWING_SHARE * (speed[p] - base)
-            if sign > 0:  # the heel lands: the first frame after the peak back below the level
-                below = np.flatnonzero(~(speed_of[p:] > level))
-                frame = p + below[0] if len(below) else -1
-            else:  # the toe leaves: the last frame before the peak below the level
-                below = np.flatnonzero(~(speed_of[:p + 1] > level))
-                frame = below[-1] if len(below) else -1
-            if frame >= 0 and np.isfinite(speed_of[frame]):
-                found.append(frame)
-                kept.append(w)
-    return ((np.asarray(strikes, dtype=int), np.asarray(ws)), (np.asarray(offs, dtype=int), np.asarray(wo)))
+def _swing_toe_offs(heel_speed: np.ndarray, toe_speed: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Toe offs of one foot (frames, weights): each swing is a peak of the heel's forward speed;
+    the toe leaves the floor at the last frame before it where the toe's speed is still below
+    SWING_SHARE of the way from standing (the median speed) to the peak."""
+    peaks, weights = _peaks(heel_speed, rate)
+    base = np.nanmedian(toe_speed) if np.isfinite(toe_speed).any() else 0.0
+    found, kept = [], []
+    for p, w in zip(peaks, weights):
+        level = base + SWING_SHARE * (heel_speed[p] - base)
+        below = np.flatnonzero(~(toe_speed[:p + 1] > level))
+        if len(below) and np.isfinite(toe_speed[below[-1]]):
+            found.append(below[-1])
+            kept.append(w)
+    return np.asarray(found, dtype=int), np.asarray(kept, dtype=float)
 
 
 def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -185,20 +181,18 @@ def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, t
     maxima (image y grows downwards) of the mid-hip height, band-passed to step frequencies
     (BOB_BAND_HZ: removes the drift as the walker comes closer or goes away) and divided by its
     running RMS (the bob looks bigger as the walker comes closer). Each strike's foot: the
-    leading foot (its heel lower in the picture walking towards the camera, its toes higher
-    walking away) and the pelvis sway (towards the foot about to stand) vote; the strikes of a chain then alternate
-    feet, in whichever order agrees best with the votes. On the synthetic walkers this lags
+    pelvis sway (towards the foot about to stand) and, walking towards the camera, the leading
+    foot (its heel lower in the picture) vote; the strikes of a chain then alternate feet, in
+    whichever order agrees best with the votes. On the synthetic walkers this lags
     the true contact by ~50 ms (the body keeps sinking briefly after contact).
     """
     xy = series.xy.astype(float)[one.start:one.stop]
     rate = series.sample_rate
     hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / scale
     sign = 1.0 if one.direction == TOWARDS else -1.0  # + = towards the subject's left on screen
-    # the leading foot at a strike: walking towards, its heel is down and nearer (lower in the
-    # picture) while the trailing heel is lifted; walking away, its toes are up and further
-    # (higher) while the trailing toes still touch the floor. Both effects agree for these points.
-    point = 0 if one.direction == TOWARDS else 1  # heel or toe (index into _FOOT)
-    foot_y = {side: xy[:, _FOOT[side][point], 1] / scale for side in SIDES}
+    # the leading foot at a strike, walking towards: its heel is down and nearer (lower in the
+    # picture) while the trailing heel is lifted; both effects agree.
+    foot_y = {side: xy[:, _FOOT[side][0], 1] / scale for side in SIDES}
     strikes: dict[str, list] = {s: [] for s in SIDES}
     weights: dict[str, list] = {s: [] for s in SIDES}
     low, high = BOB_BAND_HZ
@@ -344,7 +338,7 @@ def _detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
             methods.add("pelvis bob with leading foot and sway (front/back); toe offs from foot swing speed")
             hs = _bob_strikes(series, one, scale)
             speed = _forward_speed(series, one, torso)
-            to = {s: _swing_events(speed[f"{s}_heel"], speed[f"{s}_toe"], rate)[1] for s in SIDES}
+            to = {s: _swing_toe_offs(speed[f"{s}_heel"], speed[f"{s}_toe"], rate) for s in SIDES}
         kept_hs, kept_to, n = _order_checks(hs, to, rate)
         dropped += n
         for s in SIDES:
