@@ -144,7 +144,7 @@ def draw_angle(image: np.ndarray, angle: Angle, to_image: Callable[[np.ndarray],
     between them from the base point."""
     import cv2
 
-    if not (np.isfinite(angle.base).all() and np.isfinite(angle.tip).all()):
+    if not (np.isfinite(angle.base).all() and np.isfinite(angle.tip).all() and np.isfinite(angle.ref).all()):
         return
     length = float(np.linalg.norm(angle.tip - angle.base)) or 1.0
     reach = max(length, 40.0)
