@@ -7,6 +7,7 @@ low-pass (scipy.signal.filtfilt) run separately on each stretch without gaps.
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -174,7 +175,7 @@ def load_series(path: str | Path) -> LandmarkSeries:
             arrays = {name: data[name] for name in _ARRAYS}
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
-    except (OSError, ValueError, KeyError, json.JSONDecodeError) as error:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:  # JSONDecodeError is a ValueError
         raise InputError(path, f"is not a gaitcheck landmark series ({type(error).__name__})") from None
     if not isinstance(facts, dict) or facts.get("format") != FORMAT:
         raise InputError(path, "is not a gaitcheck landmark series")
