@@ -103,7 +103,7 @@ def extract(
     tracks = assign_tracks(detections, times_array)
     candidates = rank_walkers(tracks, detections, times_array)
     if not candidates:
-        raise NotAnalysableError(path, f"nobody found in any of its {len(times)} frames")
+        raise NotAnalysableError(path, f"nobody found in any of its {len(times)} frames{_darkness_hint(path, info)}")
     if not 0 <= person < len(candidates):
         raise NotAnalysableError(path, f"--person {person} asked, but only {len(candidates)} people were tracked")
     chosen = stitch(tracks, candidates[person].track, detections, times_array, frame_width=upright[0])
@@ -130,6 +130,21 @@ def extract(
         series.world[frame] = pose.world
         series.detected[frame] = True
     return Extraction(series, info, orientation, candidates, person, len(times), refound)
+
+
+DARK_MEAN = 40  # mean 8-bit brightness below which a picture is too dark to find people in
+
+
+def _darkness_hint(path: Path, info: video.VideoInfo) -> str:
+    """When nobody was found: say so if the picture is very dark (a likely reason)."""
+    wanted = np.linspace(0, max(info.frame_count - 1, 0), 5).astype(int).tolist()
+    images = video.stills(path, wanted, max_side=160)
+    if not images:
+        return ""
+    level = float(np.mean([image.mean() for image in images]))
+    if level >= DARK_MEAN:
+        return ""
+    return f" (the picture is very dark: mean brightness {level:.0f} of 255; film with more light)"
 
 
 def _second_look(path, walker: dict[int, Pose], others, times, indices, size, turn, model) -> dict[int, Pose]:
