@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from sample_reports import run_analyze, sample_series
+from sample_reports import SAMPLE_NAMES, run_analyze, sample_series
 
 from gaitcheck.report.csv_report import FRAME_HEADER, STRIDE_HEADER, csv_paths
 
@@ -55,3 +55,22 @@ def test_csv_prefix_and_several_clips(tmp_path):
     assert csv_paths(tmp_path / "walk", "a/side.mp4") == (tmp_path / "walk.frames.csv", tmp_path / "walk.strides.csv")
     assert csv_paths(tmp_path / "walk", "side.mp4", several=True)[0] == tmp_path / "walk.side.frames.csv"
     assert csv_paths(tmp_path, "x/side.npz")[1] == tmp_path / "side.strides.csv"
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_frame_columns_are_the_series_the_metrics_summarise(name, tmp_path_factory):
+    """Each per-frame column named like a metric summarised over frames has that metric's median."""
+    from gaitcheck.analysis import analyze_path
+    from gaitcheck.report.series_table import FRAME_COLUMNS, frame_series, walk_of
+
+    analysis = analyze_path(sample_series(tmp_path_factory, name))
+    columns = frame_series(walk_of(analysis))
+    checked = 0
+    for column in FRAME_COLUMNS:
+        metric = analysis.metrics.get(column)
+        if metric is None or not metric.present or metric.basis != "frames":
+            continue
+        values = columns[column][np.isfinite(columns[column])]
+        assert np.median(values) == pytest.approx(metric.value, abs=1e-6), column
+        checked += 1
+    assert checked >= 2

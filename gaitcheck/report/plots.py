@@ -55,7 +55,7 @@ def _render(times, values, title, unit, threshold, reported) -> str:
         axes.axhline(reported, color="#333333", lw=1, ls="--", label=f"reported {reported:.1f}")
     if bands:
         axes.set_ylim(low, high)
-    axes.set_title(title, fontsize=10, loc="left")
+    axes.set_title(title.replace("$", r"\$"), fontsize=10, loc="left")  # a "$" in a user's title is not mathtext
     axes.set_xlabel("time (s)", fontsize=9)
     axes.set_ylabel(unit, fontsize=9)
     axes.tick_params(labelsize=8)

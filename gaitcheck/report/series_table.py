@@ -3,7 +3,8 @@
 The metric modules summarise; these tables keep every frame and every stride so a reader can
 see where a median came from. Each column is computed with the same angle primitives and the
 same per-frame signs (`gaitcheck.metrics.walk.Walk`) as the metric of the same name; frames
-outside a pass of the right kind are NaN.
+outside a pass of the right kind are NaN. tests/test_report_csv.py checks that the median of
+each column equals the metric of the same name, so the two cannot drift apart unnoticed.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from gaitcheck.analysis import Analysis
 from gaitcheck.landmarks import Landmark as L
+from gaitcheck.metrics import head as head_metrics
 from gaitcheck.metrics.angles import below_horizontal, from_vertical, line_tilt, mid_hip, mid_shoulder, midpoint, to_trunk
 from gaitcheck.metrics.arms import arm_angle
 from gaitcheck.metrics.feet import foot_pitch
@@ -47,6 +49,10 @@ class Stride:
     values: dict[str, float]
 
 
+# head_pitch_deg is measured from a level head's ear→eye line when the metric module says so.
+_LEVEL_EYE_RISE_DEG = float(getattr(head_metrics, "LEVEL_EYE_RISE_DEG", 0.0))
+
+
 def walk_of(analysis: Analysis) -> Walk:
     return build_walk(analysis.series, analysis.view, analysis.events)
 
@@ -61,7 +67,7 @@ def frame_series(walk: Walk) -> dict[str, np.ndarray]:
             "trunk_lean_deg": from_vertical(axis, walk.forward),
             "lateral_trunk_lean_deg": from_vertical(axis, walk.right),
             "head_forward_deg": from_vertical(ear - mid_shoulder(xy), walk.forward),
-            "head_pitch_deg": below_horizontal(eye - ear, walk.forward),
+            "head_pitch_deg": below_horizontal(eye - ear, walk.forward) + _LEVEL_EYE_RISE_DEG,
             "head_tilt_deg": line_tilt(xy[:, L.LEFT_EAR], xy[:, L.RIGHT_EAR], walk.right),
             "shoulder_tilt_deg": line_tilt(xy[:, L.LEFT_SHOULDER], xy[:, L.RIGHT_SHOULDER], walk.right),
             "hip_tilt_deg": line_tilt(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP], walk.right),
