@@ -63,3 +63,20 @@ def test_saved_series_without_its_clip_gets_a_note_instead_of_images(tmp_path_fa
     page = page_path.read_text(encoding="utf-8")
     assert "data:image/png" not in page
     assert "no key frame" in page and "not at hand" in page
+
+
+def test_two_views_page_shows_each_rule_from_its_clip(tmp_path_factory, tmp_path):
+    side = sample_series(tmp_path_factory, "walk_side_slouch")
+    front = sample_series(tmp_path_factory, "walk_front_shoulder_tilt")
+    page_path = tmp_path / "both.html"
+    code, out, err = run_analyze(side, front, "--html", page_path)
+    assert code == 0, err
+    assert "from" in out and "walk_front_shoulder_tilt" in out  # the terminal's metric table names each clip
+    page = page_path.read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page, flags=re.S)
+    assert any("Stand tall" in c and "walk_side_slouch.mp4" in c for c in captions)
+    shoulders = re.search(r'<tr id="rule-shoulders_level">.*?</tr>', page, flags=re.S).group(0)
+    assert "not measurable" not in shoulders
+    if "fail" in shoulders or "warn" in shoulders:
+        assert any("Shoulders level" in c and "walk_front_shoulder_tilt.mp4" in c for c in captions)
+    assert page.count('<table class="strides">') == 2
