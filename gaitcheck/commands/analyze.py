@@ -20,6 +20,35 @@ def tripped(rules: list[dict], level: str | None) -> list[str]:
     return [rule["id"] for rule in rules if rule["status"] in FAIL_ON[level]]
 
 
+def write_outputs(analyses: list, document: dict, *, json_path: str | None, csv_target: str | None,
+                  html_path: str | None, videos: list[tuple]) -> None:
+    """Every file output asked for (each written atomically); the annotated videos come before
+    the HTML page that embeds them. `videos` pairs each clip's video file with its output."""
+    import json as jsonlib
+
+    if json_path == "-":
+        click.echo(jsonlib.dumps(document, indent=2, ensure_ascii=False))
+    elif json_path:
+        from gaitcheck.report.json_report import write_json
+
+        write_json(document, json_path)
+    if csv_target:
+        from gaitcheck.report.csv_report import write_csv
+
+        for analysis in analyses:
+            write_csv(analysis, csv_target, several=len(analyses) > 1)
+    if videos:
+        from gaitcheck.report.annotate import write_annotated
+
+        for analysis, (source, video) in zip(analyses, videos):
+            write_annotated(analysis, document, source, video)
+    if html_path:
+        from gaitcheck.report.html import render_html, video_items, write_html
+
+        page = render_html(analyses, document, videos=video_items([video for _, video in videos], html_path))
+        write_html(page, html_path)
+
+
 @click.command()
 @click.argument("clips", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--json", "json_path", type=click.Path(path_type=str), default=None,
@@ -47,8 +76,6 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
     Give two clips of the same walk (a side view and a front or back view) to judge every rule
     from the view that measures it best, in one report.
     """
-    import json as jsonlib
-
     from gaitcheck.analysis import analyze_path, is_series_file
     from gaitcheck.atomic import check_output_path
     from gaitcheck.commands.progress import frame_progress
@@ -56,8 +83,8 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
     from gaitcheck.model import find_model
     from gaitcheck.report.annotate import annotated_paths
     from gaitcheck.report.combine import merged_metrics
-    from gaitcheck.report.csv_report import check_csv_target, write_csv
-    from gaitcheck.report.json_report import report_dict, write_json
+    from gaitcheck.report.csv_report import check_csv_target
+    from gaitcheck.report.json_report import report_dict
     from gaitcheck.report.keyframes import clip_of
     from gaitcheck.rules import judge, load_rules
     from gaitcheck.video import check_readable_file
@@ -90,22 +117,8 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
     results, verdict = judge(rules, merged_metrics(analyses))
     document = report_dict(analyses, results, verdict)
 
-    if json_path == "-":
-        click.echo(jsonlib.dumps(document, indent=2, ensure_ascii=False))
-    elif json_path:
-        write_json(document, json_path)
-    if csv_target:
-        for analysis in analyses:
-            write_csv(analysis, csv_target, several=len(analyses) > 1)
-    if videos:
-        from gaitcheck.report.annotate import write_annotated
-
-        for analysis, source, video in zip(analyses, sources, videos):
-            write_annotated(analysis, document, source, video)
-    if html_path:
-        from gaitcheck.report.html import render_html, video_items, write_html
-
-        write_html(render_html(analyses, document, videos=video_items(videos, html_path)), html_path)
+    write_outputs(analyses, document, json_path=json_path, csv_target=csv_target, html_path=html_path,
+                  videos=list(zip(sources, videos)))
     if not quiet and json_path != "-":
         from gaitcheck.report.terminal import print_report
 
