@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,13 +48,20 @@ def synth_clips(folder: Path, count: int) -> list[Path]:
     return clips
 
 
-def timed_batch(clips: list[Path], jobs: int) -> tuple[float, int]:
-    """Wall seconds of one fresh batch run, and its exit code."""
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_batch(clips: list[Path], jobs: int) -> tuple[float, float, int]:
+    """Wall seconds of one fresh batch run, the CPU seconds it used (all its processes), and
+    its exit code. CPU / wall shows how many cores the run got: on a machine shared with other
+    work, a low figure means the cores were busy elsewhere, not that the workers idled."""
     with tempfile.TemporaryDirectory(prefix="gaitcheck-bench-") as out:
-        start = time.perf_counter()
+        cpu, start = _child_cpu(), time.perf_counter()
         done = subprocess.run(GAITCHECK + ["batch", *map(str, clips), "-o", out, "--jobs", str(jobs),
                                            "--quiet", "--no-html"], capture_output=True, text=True)
-        return time.perf_counter() - start, done.returncode
+        return time.perf_counter() - start, _child_cpu() - cpu, done.returncode
 
 
 def model_load_times() -> list[float]:
@@ -82,9 +90,11 @@ def main() -> None:
     best: dict[int, float] = {}
     for round_ in range(args.repeat):
         for jobs in args.jobs:
-            seconds, code = timed_batch(clips, jobs)
+            seconds, cpu, code = timed_batch(clips, jobs)
             best[jobs] = min(best.get(jobs, float("inf")), seconds)
-            print(f"--jobs {jobs}: {seconds:6.1f} s  {60 * len(clips) / seconds:6.1f} clips/min  (exit {code})")
+            print(f"--jobs {jobs}: {seconds:6.1f} s  {60 * len(clips) / seconds:6.1f} clips/min  "
+                  f"{cpu:6.1f} CPU s = {cpu / seconds:.2f} cores busy  (exit {code}, "
+                  f"load average {os.getloadavg()[0]:.2f})")
     base = best[args.jobs[0]]
     for jobs in args.jobs[1:]:
         print(f"throughput --jobs {jobs} / --jobs {args.jobs[0]}: {base / best[jobs]:.2f}x "

@@ -17,7 +17,7 @@ workers (local or on a cluster) send their documents back and never write into O
 from __future__ import annotations
 
 import hashlib
-import importlib
+import importlib.util
 import json
 import signal
 import threading
@@ -47,14 +47,11 @@ class Settings:
     formats: tuple[str, ...] = ("json", "html")  # and "csv" on request
 
 
-def _file_digest(path: str | Path) -> str:
-    return content_hash(path)
-
-
 def settings_key(settings: Settings) -> str:
     """A hash of everything that changes a clip's result: code version, model bytes, rules
     bytes (bundled and the user's), extraction options, requested formats and whether the
-    HTML renderer exists."""
+    HTML and CSV renderers exist. (Not the code itself: after changing gaitcheck without a new
+    version, use --force.)"""
     from importlib import resources
 
     from gaitcheck import __version__
@@ -62,18 +59,13 @@ def settings_key(settings: Settings) -> str:
 
     options = dict(settings.options)
     model = options.pop("model", None)
-    available = {}
-    for name in ("html", "csv_report"):
-        try:
-            importlib.import_module(f"gaitcheck.report.{name}")
-            available[name] = True
-        except ImportError:
-            available[name] = False
+    available = {name: importlib.util.find_spec(f"gaitcheck.report.{name}") is not None
+                 for name in ("html", "csv_report")}
     facts = {
         "version": __version__, "record": RECORD_VERSION, "options": options,
-        "model": _file_digest(find_model(model)),
+        "model": content_hash(find_model(model)),
         "rules": hashlib.sha256(resources.files("gaitcheck").joinpath("rules.toml").read_bytes()).hexdigest(),
-        "user_rules": _file_digest(settings.rules_path) if settings.rules_path else None,
+        "user_rules": content_hash(settings.rules_path) if settings.rules_path else None,
         "formats": sorted(settings.formats), "renderers": available,
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -265,10 +257,10 @@ def run_batch(clips: list[Clip], outdir: Path, settings: Settings, *, jobs: int 
 
             completed = run_on_cluster(scheduler, tasks, on_start=on_start, on_result=on_result, should_stop=stop)
         else:
-            from gaitcheck.batch_clip import process_clip
+            from gaitcheck.batch_clip import process_clip, warm_up
             from gaitcheck.batch_pool import LocalPool
 
-            pool = LocalPool(process_clip, jobs, timeout)
+            pool = LocalPool(process_clip, jobs, timeout, warm_up)
             completed = pool.run(tasks, on_start=on_start, on_result=on_result, should_stop=stop)
     except KeyboardInterrupt:
         completed = False

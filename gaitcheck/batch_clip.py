@@ -6,7 +6,7 @@ spawned process or on a cluster, and only the result travels back: the report do
 
 Test hook (documented in tests/test_batch.py): `GAITCHECK_BATCH_FAULT=abort:NAME` makes the
 worker call `os.abort()` (a crash, as a decoder segfault would) on the clip whose file name is
-NAME; `hang:NAME` makes it sleep for an hour there (for `--timeout`).
+NAME; `hang:NAME` makes it sleep for an hour there (for `--timeout`); several, comma-separated.
 `GAITCHECK_BATCH_INFERENCE_LOG=FILE` appends one line per clip that runs the pose model, so a
 test can count inference across processes.
 """
@@ -23,13 +23,13 @@ INFERENCE_LOG_ENV = "GAITCHECK_BATCH_INFERENCE_LOG"
 
 def _test_hooks(path: str) -> None:
     """The crash/hang hook for tests (see the module docstring); does nothing unless set."""
-    fault = os.environ.get(FAULT_ENV, "")
-    kind, _, name = fault.partition(":")
-    if name and Path(path).name == name:
-        if kind == "abort":
-            os.abort()
-        if kind == "hang":
-            time.sleep(3600)
+    for fault in os.environ.get(FAULT_ENV, "").split(","):
+        kind, _, name = fault.partition(":")
+        if name and Path(path).name == name:
+            if kind == "abort":
+                os.abort()
+            if kind == "hang":
+                time.sleep(3600)
     log = os.environ.get(INFERENCE_LOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as handle:
@@ -83,6 +83,16 @@ def key_numbers(document: dict) -> dict:
         "rules": {rule["id"]: rule["status"] for rule in document.get("rules", [])},
         "metrics": {name: metric.get("value") for name, metric in document.get("metrics", {}).items()},
     }
+
+
+def warm_up() -> None:
+    """Pay a worker's one-off costs before its first clip: imports and mediapipe's first model
+    load (~1 s; later loads take ~0.1 s each)."""
+    import gaitcheck.analysis  # noqa: F401
+    import gaitcheck.extract  # noqa: F401
+    from gaitcheck.pose import PoseEstimator
+
+    PoseEstimator(video=True).close()
 
 
 def process_clip(task: dict) -> dict:

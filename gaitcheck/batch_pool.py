@@ -10,20 +10,31 @@ Workers ignore SIGINT: Ctrl-C is the parent's to handle (it stops the pool, keep
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 POLL_S = 0.2
+STARTED = "started"  # a worker's acknowledgement that it began a task
 
 
-def _worker_main(connection: Connection, function: Callable[[dict], dict]) -> None:
-    """Run tasks from the pipe until told to stop (None) or the parent goes away."""
+def _worker_main(connection: Connection, function: Callable[[dict], dict],
+                 warm_up: Callable[[], None] | None) -> None:
+    """Warm up (imports, first model load), then run tasks from the pipe until told to stop
+    (None) or the parent goes away. Each task is acknowledged (STARTED) before it runs, so its
+    timeout counts the clip's own time, not the worker's start-up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception:  # the clips will meet the same problem and report it
+            pass
     while True:
         try:
             task = connection.recv()
@@ -31,7 +42,21 @@ def _worker_main(connection: Connection, function: Callable[[dict], dict]) -> No
             return
         if task is None:
             return
+        connection.send(STARTED)
         connection.send(function(task))
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while a worker is spawned (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
@@ -61,13 +86,16 @@ class LocalPool:
     function: Callable[[dict], dict]
     jobs: int
     timeout: float | None = None
+    warm_up: Callable[[], None] | None = None  # run once by each worker before its first task
     _context: object = field(default_factory=lambda: multiprocessing.get_context("spawn"))
     _workers: list[_Worker] = field(default_factory=list)
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.function), daemon=True)
-        process.start()
+        process = self._context.Process(target=_worker_main, args=(child, self.function, self.warm_up),
+                                        daemon=True)
+        with _sigint_ignored():  # inherited through exec: a terminal's Ctrl-C never reaches a starting worker
+            process.start()
         child.close()
         return _Worker(process, parent)
 
@@ -90,6 +118,8 @@ class LocalPool:
         """Run every task; `on_result(task, result)` in the parent as each ends (a crash or a
         timeout gives a result with status "crashed"/"timeout"). Returns False if stopped early."""
         queue = deque(tasks)
+        if not queue:
+            return True
         try:
             self._workers = [self._start() for _ in range(max(1, min(self.jobs, len(queue))))]
             while queue or any(w.task is not None for w in self._workers):
@@ -102,7 +132,7 @@ class LocalPool:
                             worker = self._workers[index] = self._start()
                         worker.task = queue.popleft()
                         worker.started = time.monotonic()
-                        worker.deadline = worker.started + self.timeout if self.timeout else float("inf")
+                        worker.deadline = float("inf")  # set when the worker says it started
                         worker.connection.send(worker.task)
                         on_start(worker.task)
                 self._wait_once(on_result)
@@ -126,6 +156,10 @@ class LocalPool:
                     outcome = worker.connection.recv()
                 except (EOFError, OSError):
                     outcome = None
+                if outcome == STARTED:
+                    worker.started = time.monotonic()
+                    worker.deadline = worker.started + self.timeout if self.timeout else float("inf")
+                    continue
                 if outcome is not None:
                     worker.task = None
                     on_result(task, outcome)

@@ -70,7 +70,7 @@ table {{ border-collapse: collapse; }}
 th, td {{ border: 1px solid #ccc; padding: .25em .5em; text-align: left; white-space: nowrap; }}
 th {{ background: #f2f2f2; cursor: pointer; user-select: none; }}
 th.asc::after {{ content: " \\25B2"; }} th.desc::after {{ content: " \\25BC"; }}
-td.error {{ white-space: normal; max-width: 40em; }}
+td.error {{ white-space: normal; min-width: 24em; max-width: 40em; }}
 .pass, .good, .ok {{ background: #dff3df; }} .warn, .needs_attention {{ background: #fff3cd; }}
 .fail, .poor, .failed, .crashed, .timeout, .error {{ background: #f8d7da; }}
 .not_measurable, .not_analysable, .pending {{ color: #777; }}
@@ -120,7 +120,8 @@ def index_html(rows: list[dict[str, str]], rule_ids: list[str]) -> str:
                 cells.append(f'<td title="{e(row["path"])}">{text}</td>')
             else:
                 css = " error" if column == "error" else ""
-                cells.append(f'<td class="{e(value)}{css}">{e(value)}</td>')
+                reason = f' title="{e(row["error"])}"' if column == "status" and row.get("error") else ""
+                cells.append(f'<td class="{e(value)}{css}"{reason}>{e(value)}</td>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
     tally: dict[str, int] = {}
     for row in rows:

@@ -73,8 +73,8 @@ def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv
         click.echo(f"gaitcheck: {record['path']}: {record['error']} [{record['status']}]", err=True)
     if not quiet:
         ok = sum(1 for r in outcome.records if r["status"] == "ok")
-        click.echo(f"{len(clips)} clips: {ok} reported ({outcome.analysed} analysed now, {outcome.reused} reused), "
-                   f"{len(outcome.not_analysed)} not analysed → {Path(outdir) / 'index.html'}", err=True)
+        click.echo(f"{len(clips)} clips: {ok} reported, {len(outcome.not_analysed)} not analysed "
+                   f"({outcome.analysed} run now, {outcome.reused} reused) → {Path(outdir) / 'index.html'}", err=True)
     if outcome.interrupted:
         click.echo("gaitcheck: interrupted; finished clips are kept, run the same command again to finish", err=True)
         sys.exit(EXIT_INTERRUPTED)
