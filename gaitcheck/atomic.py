@@ -30,11 +30,21 @@ def output_problem(error: OSError) -> str:
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces `target`, on failure it vanishes.
 
+    A symlink is written through (the file it points to is replaced, the link stays); a target
+    that exists but is no regular file (a FIFO, /dev/stdout, a device) is written directly,
+    since renaming over it would replace the pipe or device node itself.
     Errors from the file system become an `OutputError` naming `target`.
     """
     target = check_output_path(target)
+    real = Path(os.path.realpath(target))
+    if real.exists() and not real.is_file():
+        try:
+            yield real
+        except OSError as error:
+            raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
+        return
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         os.close(handle)
     except OSError as error:
         raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
@@ -42,7 +52,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         yield temp
         os.chmod(temp, 0o644)
-        os.replace(temp, target)
+        os.replace(temp, real)
     except OSError as error:
         raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
     finally:
