@@ -90,6 +90,8 @@ def _read_toml(path: Path) -> dict:
         raise InputError(path, "rules file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(path, f"rules file is not valid TOML: {error}") from None
+    except OSError as error:  # no permission, a device, an I/O error
+        raise InputError(path, f"rules file cannot be read: {error.strerror or error}") from None
 
 
 VIEWS = ("side", "front", "back", "oblique")
