@@ -353,10 +353,12 @@ def run_in_process(monkeypatch, capsys, *argv: str) -> tuple[int, str]:
     from gaitcheck.cli import main
 
     monkeypatch.setattr(sys, "argv", ["gaitcheck", *map(str, argv)])
-    with pytest.raises(SystemExit) as exit_:
+    try:
         main()
-    code = exit_.value.code
-    return 0 if code is None else code, capsys.readouterr().err
+        code = 0
+    except SystemExit as exit_:
+        code = 0 if exit_.code is None else exit_.code
+    return code, capsys.readouterr().err
 
 
 def enospc(*args, **kwargs):
@@ -401,6 +403,48 @@ def test_full_disk_landmark_series(saved_series, tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="no space left"):
         save_series(series, target)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+def test_output_to_a_pipe_or_through_a_symlink(saved_series, tmp_path, monkeypatch, capsys):
+    """`--json /dev/stdout`, a named pipe or a symlink: written into, never renamed over (which
+    would replace the pipe, the device node or the link with a plain file)."""
+    import threading
+
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    code, err = run_in_process(monkeypatch, capsys, "analyze", saved_series, "--json", pipe, "-q")
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert received and json.loads(received[0])["schema"] == "gaitcheck/report-v1"
+    assert pipe.is_fifo()
+
+    real = tmp_path / "reports" / "real.json"
+    real.parent.mkdir()
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    code, err = run_in_process(monkeypatch, capsys, "analyze", saved_series, "--json", link, "-q")
+    assert code == 0, err
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["schema"] == "gaitcheck/report-v1"
+    assert leftovers(tmp_path) == []
+
+
+def test_unreadable_rules_file(tmp_path, monkeypatch):
+    from gaitcheck.errors import InputError
+    from gaitcheck.rules import load_rules
+
+    path = tmp_path / "rules.toml"
+    path.write_text("[verdict]\n", encoding="utf-8")
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    with pytest.raises(InputError, match="cannot be read"):
+        load_rules(path)
 
 
 # --- a rules file with wrong types ------------------------------------------------------------
