@@ -31,11 +31,15 @@ def connect(address: str):
 def run_on_cluster(address: str, tasks: list[dict], *, on_start: Callable[[dict], None],
                    on_result: Callable[[dict, dict], None], should_stop: Callable[[], bool]) -> bool:
     """Submit every task, hand each result to `on_result` as it arrives; False if stopped."""
-    from gaitcheck.batch_clip import process_clip
+    from gaitcheck.batch_clip import process_clip, warm_up
 
     client = connect(address)
     run = uuid.uuid4().hex[:8]
     try:
+        try:  # Dask workers outlive tasks: imports and the first model load happen once each
+            client.run(warm_up)
+        except Exception:  # a worker that cannot warm up reports the problem on its clips
+            pass
         pending = {}
         for task in tasks:
             future = client.submit(process_clip, task, key=f"gaitcheck-{task['stem']}-{run}", pure=False)
