@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,7 +100,8 @@ def write_annotated(analysis: Analysis, document: dict, clip: str | Path, target
     size = (int(round(series.width * scale)) // 2 * 2, int(round(series.height * scale)) // 2 * 2)
     fps = analysis.input.fps or series.fps
     with atomic_path(target) as temp:
-        webm = temp.with_name(temp.name + ".webm")
+        regular = temp.is_file()  # atomic_path hands over a pipe or device itself, to write into
+        webm = temp.with_name(temp.name + ".webm") if regular else Path(tempfile.mkdtemp()) / "annotated.webm"
         try:
             with _quiet_stderr():
                 writer = cv2.VideoWriter(str(webm), cv2.VideoWriter_fourcc(*FOURCC), fps, size)
@@ -116,10 +119,16 @@ def write_annotated(analysis: Analysis, document: dict, clip: str | Path, target
                     writer.write(image)
             finally:
                 writer.release()
-            os.replace(webm, temp)
+            if regular:
+                os.replace(webm, temp)
+            else:
+                with open(webm, "rb") as source, open(temp, "wb") as sink:
+                    shutil.copyfileobj(source, sink)
         finally:
             with contextlib.suppress(OSError):
                 webm.unlink()
+            if not regular:
+                shutil.rmtree(webm.parent, ignore_errors=True)
     return Path(target)
 
 
