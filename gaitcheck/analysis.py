@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from gaitcheck.landmarks import Landmark
 from gaitcheck.metrics import Metric, compute_metrics
 from gaitcheck.series import LandmarkSeries, clean, load_series
 
@@ -48,6 +51,25 @@ def facts_of(series: LandmarkSeries, path: str) -> ClipFacts:
     return ClipFacts(path, series.fps, len(series), duration, series.width, series.height)
 
 
+FEET = (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL, Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX)
+OUT_OF_PICTURE_SHARE = 0.2  # of the frames with the walker, above which the report says so
+
+
+def framing_notes(series: LandmarkSeries) -> list[str]:
+    """Say when the walker's feet lie outside the picture (filmed too close, or cropped): the
+    pose model then guesses them, and every step and heel value rests on those guesses."""
+    seen = series.detected
+    if not seen.any():
+        return []
+    feet = series.xy[seen][:, list(FEET), :]
+    outside = (feet[..., 0] < 0) | (feet[..., 0] > series.width) | (feet[..., 1] < 0) | (feet[..., 1] > series.height)
+    share = float(np.mean(outside.any(axis=1)))
+    if share <= OUT_OF_PICTURE_SHARE:
+        return []
+    return [f"the feet are outside the picture in {share:.0%} of the frames with the walker: step timing "
+            "and heel-strike values rest on the pose model's guesses (film the whole body, feet included)"]
+
+
 def analyze_series(series: LandmarkSeries, *, facts: ClipFacts | None = None, persons_seen: int = 1,
                    notes: list[str] | None = None) -> Analysis:
     """View, levelling, gait events and every metric of one walker's series."""
@@ -56,6 +78,7 @@ def analyze_series(series: LandmarkSeries, *, facts: ClipFacts | None = None, pe
 
     if series.processing.get("lowpass_hz") is None and "max_gap_s" not in series.processing:
         series = clean(series)
+    notes = list(notes or []) + framing_notes(series)
     view = estimate_view(series)
     levelled = level(series, view)
     events = detect_events(levelled, view)
@@ -63,7 +86,7 @@ def analyze_series(series: LandmarkSeries, *, facts: ClipFacts | None = None, pe
     return Analysis(
         input=facts or facts_of(series, series.source), view=view, events=events, metrics=metrics,
         frames_with_subject=series.detected_fraction, persons_seen=persons_seen, series=levelled,
-        notes=list(notes or []),
+        notes=notes,
     )
 
 
