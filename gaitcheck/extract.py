@@ -41,7 +41,8 @@ class Extraction:
 
     @property
     def persons_seen(self) -> int:
-        return sum(1 for c in self.candidates if c.frames >= MIN_TRACK_FRAMES)
+        # the walker counts however short the clip (a 1-frame clip has a walker, not nobody)
+        return max(1, sum(1 for c in self.candidates if c.frames >= MIN_TRACK_FRAMES))
 
 
 def find_orientation(path: str | Path, info: video.VideoInfo, model: str | Path | None = None) -> Orientation:
