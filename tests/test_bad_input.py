@@ -193,7 +193,7 @@ CASES = [  # case, outcome, words in the error line or a report note
     ("single_step", "report", ""),
     ("nobody", "error", "nobody found"),
     ("leaving_midway", "report", ""),
-    ("feet_cut_off", "report", ""),
+    ("feet_cut_off", "report", "feet are outside the picture"),
     ("two_people", "report", ""),
     ("very_dark", "error", "very dark"),
     ("4k", "not_analysable", ""),
@@ -239,6 +239,8 @@ def test_bad_clip(analysed, name, outcome, words):
         return
     facts, detection = document["input"], document["detection"]
     reasons = absent(document)
+    if name == "one_frame":  # the walker is there, in one frame: nothing to measure over time
+        assert detection["persons_seen"] == 1 and facts["frames"] == 1
     if name == "truncated_50":  # half the frames: say so, and measure what is there
         assert facts["frames"] < 40
     if name == "single_step":  # no stride: the stride metrics are absent, with the reason
@@ -272,6 +274,52 @@ def test_report_matches_its_schema(analysed):
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     for name in ("truncated_50", "one_frame", "leaving_midway"):
         jsonschema.validate(analysed(name).document, schema)
+
+
+INFO_CASES = [  # case, exit code of `gaitcheck info`
+    ("truncated_10", 1), ("truncated_50", 0), ("flipped_bytes", 0), ("zero_video_frames", 1), ("one_frame", 0),
+    ("4k", 0), ("portrait_rotation", 0), ("variable_frame_rate", 0), ("unicode_path", 0),
+]
+
+
+@pytest.mark.parametrize("name, code", INFO_CASES, ids=[case[0] for case in INFO_CASES])
+def test_info_on_awkward_clips(corpus, monkeypatch, capsys, name, code):
+    clip = corpus[name]
+    got, out, err = run_in_process_full(monkeypatch, capsys, "info", clip, "--json")
+    assert got == code, err
+    if code:
+        one_clean_line(err, clip)
+        return
+    facts = json.loads(out)
+    assert facts["frame_count"] >= 1 and facts["fps"] > 0
+    if name == "4k":
+        assert (facts["width"], facts["height"]) == (3840, 2160)
+    if name == "portrait_rotation":
+        assert (facts["width"], facts["height"], facts["rotation"]) == (SIZE[0], PORTRAIT_HEIGHT, 90)
+
+
+def test_in_a_batch_the_other_clips_still_finish(corpus, tmp_path):
+    """Bad clips in a batch are listed with their reasons; the good one is still reported."""
+    import csv
+
+    if not (Path(__file__).resolve().parents[1] / "gaitcheck" / "batch.py").is_file():
+        pytest.skip("gaitcheck/batch.py is not in this build")
+    junk = tmp_path / "notes.mp4"
+    junk.write_text("not a video\n")
+    clips = [corpus["truncated_10"], junk, corpus["walk"], corpus["zero_video_frames"]]
+    outdir = tmp_path / "out"
+    code, _, err = run_cli("batch", *clips, "-o", outdir, "-j", "1", "-q", "--no-html", "--turn", "0", timeout=600)
+    assert code == 1, err  # some clips could not be analysed
+    no_bug_output(err)
+    for bad in (corpus["truncated_10"], junk, corpus["zero_video_frames"]):
+        assert any(str(bad) in line for line in err.splitlines()), f"{bad} not listed: {err}"
+    with open(outdir / "summary.csv", newline="", encoding="utf-8") as handle:
+        rows = {Path(row["path"]).name: row for row in csv.DictReader(handle)}
+    assert rows["walk.mp4"]["status"] == "ok" and rows["walk.mp4"]["report"]
+    assert json.loads((outdir / rows["walk.mp4"]["report"]).read_text(encoding="utf-8"))["verdict"]
+    for name in ("truncated_10.mp4", "notes.mp4", "zero_video_frames.mp4"):
+        assert rows[name]["status"] != "ok" and rows[name]["error"], rows[name]
+    assert leftovers(outdir) == []
 
 
 # --- unicode and spaces in every path; the saved series is reused below ----------------------
@@ -349,16 +397,24 @@ def test_read_only_output_folder(saved_series, immutable_folder):
     assert list(immutable_folder.iterdir()) == []
 
 
-def run_in_process(monkeypatch, capsys, *argv: str) -> tuple[int, str]:
+def run_in_process_full(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
+    """`gaitcheck ARGV` in this process (so a test can monkeypatch it): (exit code, out, err)."""
     from gaitcheck.cli import main
 
+    capsys.readouterr()
     monkeypatch.setattr(sys, "argv", ["gaitcheck", *map(str, argv)])
     try:
         main()
         code = 0
     except SystemExit as exit_:
         code = 0 if exit_.code is None else exit_.code
-    return code, capsys.readouterr().err
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_in_process(monkeypatch, capsys, *argv: str) -> tuple[int, str]:
+    code, _, err = run_in_process_full(monkeypatch, capsys, *argv)
+    return code, err
 
 
 def enospc(*args, **kwargs):
