@@ -74,8 +74,38 @@ def _open(path: Path):
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not capture.isOpened():
         capture.release()
-        raise NotAnalysableError(path, "is not a video OpenCV can read (unknown or damaged container)")
+        raise NotAnalysableError(path, _why_unreadable(path))
     return capture
+
+
+def _why_unreadable(path: Path) -> str:
+    """The best one-line reason for a file OpenCV cannot open, from a look at its bytes."""
+    import re
+
+    generic = "is not a video OpenCV can read (unknown or damaged container)"
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+            tail = b""
+            if size > 2 << 20:  # an MP4's index may sit at the end
+                handle.seek(-(1 << 20), os.SEEK_END)
+                tail = handle.read()
+    except OSError:
+        return generic
+    sample = head[:4096]
+    if sample and b"\x00" not in sample:
+        try:
+            sample.decode("utf-8")
+            text = True
+        except UnicodeDecodeError as error:
+            text = error.start >= len(sample) - 4  # only a character cut at the sample's end
+        if text:
+            return "is a text file, not a video"
+    tracks = set(re.findall(rb"hdlr.{8}(vide|soun)", head + tail, re.DOTALL))
+    if tracks == {b"soun"}:
+        return "holds sound only, no video track"
+    return generic
 
 
 def probe(path: str | Path) -> VideoInfo:
