@@ -188,7 +188,7 @@ CASES = [  # case, outcome, words in the error line or a report note
     ("truncated_90", "report", "cut short"),
     ("flipped_bytes", "report_or_not_analysable", ""),
     ("zero_video_frames", "error", "not a video"),
-    ("audio_only", "error", ""),
+    ("audio_only", "error", "sound only"),
     ("one_frame", "not_analysable", ""),
     ("single_step", "report", ""),
     ("nobody", "error", "nobody found"),
