@@ -14,6 +14,15 @@ from collections.abc import Callable
 from gaitcheck.errors import InputError
 
 POLL_S = 0.2
+LOOK_S = 1.0
+
+
+def _processing(client) -> set[str]:
+    """Keys of the tasks the cluster's workers are running now (empty if it cannot say)."""
+    try:
+        return {str(key) for keys in client.processing().values() for key in keys}
+    except Exception:
+        return set()
 
 
 def connect(address: str):
@@ -41,14 +50,24 @@ def run_on_cluster(address: str, tasks: list[dict], *, on_start: Callable[[dict]
         except Exception:  # a worker that cannot warm up reports the problem on its clips
             pass
         pending = {}
-        for task in tasks:
-            future = client.submit(process_clip, task, key=f"gaitcheck-{task['stem']}-{run}", pure=False)
+        for number, task in enumerate(tasks):
+            # one task group ("gaitcheck-clip"): the scheduler queues its tasks and hands each
+            # worker thread one at a time, longest clips first (the order submitted)
+            future = client.submit(process_clip, task, key=f"gaitcheck-clip-{run}-{number}", pure=False)
             pending[future] = task
-            # (no on_start: the client cannot see when a worker picks a task up)
+        by_key = {future.key: task for future, task in pending.items()}
+        seen: set[str] = set()
+        last_look = 0.0
         while pending:
             if should_stop():
                 client.cancel(list(pending))
                 return False
+            if time.monotonic() - last_look >= LOOK_S:  # which clips the workers are on now
+                last_look = time.monotonic()
+                for key in sorted(_processing(client) - seen):
+                    if key in by_key:
+                        seen.add(key)
+                        on_start(by_key[key])
             finished = [future for future in pending if future.done()]
             if not finished:
                 time.sleep(POLL_S)
