@@ -265,8 +265,11 @@ def run_batch(clips: list[Clip], outdir: Path, settings: Settings, *, jobs: int 
     except KeyboardInterrupt:
         completed = False
     finally:
+        from gaitcheck.batch_pool import sigint_ignored
+
+        with sigint_ignored():  # a last Ctrl-C must not leave the summary behind the records
+            write_summary(outdir, records(), rule_ids)
         restore()
-        write_summary(outdir, records(), rule_ids)
     final = records()
     return Outcome(
         records=final, analysed=len(done) - len(work.reused), reused=len(work.reused),

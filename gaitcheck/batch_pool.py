@@ -47,7 +47,7 @@ def _worker_main(connection: Connection, function: Callable[[dict], dict],
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
+def sigint_ignored() -> Iterator[None]:
     """Ignore SIGINT while a worker is spawned (main thread only; elsewhere a no-op)."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -94,7 +94,7 @@ class LocalPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker_main, args=(child, self.function, self.warm_up),
                                         daemon=True)
-        with _sigint_ignored():  # inherited through exec: a terminal's Ctrl-C never reaches a starting worker
+        with sigint_ignored():  # inherited through exec: a terminal's Ctrl-C never reaches a starting worker
             process.start()
         child.close()
         return _Worker(process, parent)
