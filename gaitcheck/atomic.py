@@ -70,3 +70,18 @@ def check_output_path(target: str | Path) -> Path:
     if not os.access(target.parent, os.W_OK):
         raise OutputError(target, "cannot be written: permission denied")
     return target
+
+
+def check_not_input(target: str | Path, *inputs: str | Path) -> None:
+    """Refuse an output that is one of the inputs: writing it would destroy what is read."""
+    from gaitcheck.errors import InputError
+
+    target = Path(target)
+    if not target.exists():
+        return
+    for source in inputs:
+        try:
+            if source and Path(source).exists() and os.path.samefile(target, source):
+                raise InputError(target, "is the input file: writing there would destroy it; give another name")
+        except OSError:
+            continue

@@ -18,7 +18,7 @@ from gaitcheck.commands.options import TURNS, pose_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def landmarks(clip, output, model, stride, max_side, max_persons, person, turn, cutoff, max_gap, raw, quiet) -> None:
     """Find the walker in CLIP and save their landmark series (pixels over time)."""
-    from gaitcheck.atomic import check_output_path
+    from gaitcheck.atomic import check_not_input, check_output_path
     from gaitcheck.commands.progress import frame_progress
     from gaitcheck.extract import extract
     from gaitcheck.model import find_model
@@ -27,6 +27,7 @@ def landmarks(clip, output, model, stride, max_side, max_persons, person, turn, 
 
     check_readable_file(clip)
     check_output_path(output)
+    check_not_input(output, clip)
     find_model(model)
     with frame_progress(clip, quiet) as progress:
         found = extract(
