@@ -503,6 +503,28 @@ def test_unreadable_rules_file(tmp_path, monkeypatch):
         load_rules(path)
 
 
+def test_landmarks_output_is_the_input(corpus, tmp_path, monkeypatch, capsys):
+    """`-o` naming the clip itself would replace the video by the series: refused up front."""
+    clip = tmp_path / "walk.mp4"
+    shutil.copyfile(corpus["walk"], clip)
+    before = clip.read_bytes()
+    code, err = run_in_process(monkeypatch, capsys, "landmarks", clip, "-o", tmp_path / "." / "walk.mp4", "-q")
+    assert code == 2, err
+    assert "is the input file" in one_clean_line(err)
+    assert clip.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["walk.mp4"]
+
+
+@pytest.mark.xfail(strict=True, reason="gaitcheck/commands/analyze.py: --json (or --save-series/--html) naming the "
+                   "input file overwrites it; it should call atomic.check_not_input(output, clip) like landmarks")
+def test_analyze_output_is_the_input(saved_series, tmp_path, monkeypatch, capsys):
+    series = tmp_path / "walk.npz"
+    shutil.copyfile(saved_series, series)
+    before = series.read_bytes()
+    code, err = run_in_process(monkeypatch, capsys, "analyze", series, "--json", series, "-q")
+    assert series.read_bytes() == before, "the input series was overwritten by the report"
+    assert code == 2, err
+
+
 # --- a rules file with wrong types ------------------------------------------------------------
 
 WRONG_RULES = {
