@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+
+from gaitcheck.synth.skeleton import EYE_AHEAD, EYE_RISE
 from click.testing import CliRunner
 
 from gaitcheck.landmarks import Landmark as L
@@ -101,7 +103,9 @@ def test_head_angles_match_the_drawn_ear_eye_line():
     assert np.median(_angle_from_up(ear - shoulder, -1.0)) == pytest.approx(25.0, abs=0.2)
     gaze = eye - ear
     below = np.degrees(np.arctan2(gaze[:, 1], -gaze[:, 0]))  # walking towards screen left
-    assert np.median(below) == pytest.approx(20.0, abs=0.2)
+    # A level head's ear→eye line rises atan(EYE_RISE / EYE_AHEAD) ≈ 13.7°; pitch counts from it.
+    level = np.degrees(np.arctan2(EYE_RISE, EYE_AHEAD))
+    assert np.median(below) + level == pytest.approx(20.0, abs=0.2)
     assert np.all(lm[:, L.NOSE, 0] < ear[:, 0])  # the face points the way the walker goes
     assert truth["metrics"]["head_pitch_deg"]["value"] == pytest.approx(20.0, abs=0.2)
 

@@ -23,6 +23,13 @@ def arm_angle(walk: Walk, side: str) -> np.ndarray:
     return to_trunk(walk.xy, shoulder, elbow, walk.forward)
 
 
+def elbow_flare(walk: Walk) -> np.ndarray:
+    """Per frame: mean of both arms' shoulder→elbow angle to the trunk axis, + away from the
+    body (front/back passes). The subject's left arm flares towards their left: sign −right."""
+    return 0.5 * (to_trunk(walk.xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, -walk.right)
+                  + to_trunk(walk.xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, walk.right))
+
+
 def swing_metrics(walk: Walk) -> list[Metric]:
     """arm_swing_{left,right}_deg (per-stride peak-to-peak of the arm angle), their asymmetry,
     and arm_leg_coordination (−correlation of each arm with its own thigh: + = opposition)."""
@@ -63,10 +70,7 @@ def flare_metrics(walk: Walk) -> list[Metric]:
     if not walk.has_frontal:
         return [absent("elbow_flare_deg", "deg", "front/back", FRONTAL_NEEDED),
                 absent("arm_midline_crossing", "shoulder widths", "front", FRONTAL_NEEDED)]
-    # The subject's left arm flares towards their left: screen sign −right.
-    flare = 0.5 * (to_trunk(walk.xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, -walk.right)
-                   + to_trunk(walk.xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, walk.right))
-    out = [over_frames("elbow_flare_deg", flare, "deg", "front/back")]
+    out = [over_frames("elbow_flare_deg", elbow_flare(walk), "deg", "front/back")]
     if not walk.facing.any():
         out.append(absent("arm_midline_crossing", "shoulder widths", "front",
                           "judged from the front: film walking towards the camera"))

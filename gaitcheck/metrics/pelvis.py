@@ -11,11 +11,15 @@ from gaitcheck.metrics.summary import Metric, absent, over_strides
 from gaitcheck.metrics.walk import Walk
 
 
+def hip_tilt(walk: Walk) -> np.ndarray:
+    """Per frame: left→right hip line from horizontal, + the right hip lower (front/back)."""
+    return line_tilt(walk.xy[:, L.LEFT_HIP], walk.xy[:, L.RIGHT_HIP], walk.right)
+
+
 def pelvis_metrics(walk: Walk) -> list[Metric]:
     """pelvic_drop_deg: per stride, half the peak-to-peak hip-line tilt; median over strides."""
     if not walk.has_frontal:
         return [absent("pelvic_drop_deg", "deg", "front/back", FRONTAL_NEEDED)]
-    tilt = line_tilt(walk.xy[:, L.LEFT_HIP], walk.xy[:, L.RIGHT_HIP], walk.right)
-    values = per_stride(walk, tilt, lambda v: 0.5 * np.ptp(v), frontal=True)
+    values = per_stride(walk, hip_tilt(walk), lambda v: 0.5 * np.ptp(v), frontal=True)
     return [over_strides("pelvic_drop_deg", values, "deg", "front/back",
                          "no complete stride found in a front/back pass")]

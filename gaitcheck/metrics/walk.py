@@ -52,7 +52,9 @@ def build_walk(series: LandmarkSeries, view: View, events: GaitEvents) -> Walk:
     facing = np.zeros(n, dtype=bool)
     for walk_pass in view.passes:
         span = slice(walk_pass.start, walk_pass.stop)
-        if walk_pass.direction in SIDE_DIRECTIONS and view.camera in ("side", "oblique"):
+        if view.camera == "oblique":
+            continue  # foreshortened both ways: no angle is what it seems; timing still counts
+        if walk_pass.direction in SIDE_DIRECTIONS:
             forward[span] = SIDE_DIRECTIONS[walk_pass.direction]
         elif walk_pass.direction in FRONTAL_RIGHT:
             right[span] = FRONTAL_RIGHT[walk_pass.direction]

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from gaitcheck.analysis import Analysis
-from gaitcheck.landmarks import Landmark as L
-from gaitcheck.metrics import head as head_metrics
-from gaitcheck.metrics.angles import below_horizontal, from_vertical, line_tilt, mid_hip, mid_shoulder, midpoint, to_trunk
-from gaitcheck.metrics.arms import arm_angle
+from gaitcheck.metrics.arms import arm_angle, elbow_flare
+from gaitcheck.metrics.head import head_forward, head_pitch, head_tilt
+from gaitcheck.metrics.pelvis import hip_tilt
+from gaitcheck.metrics.shoulders import shoulder_tilt
+from gaitcheck.metrics.trunk import lateral_trunk_lean, trunk_lean
 from gaitcheck.metrics.feet import foot_pitch
 from gaitcheck.metrics.strides import MIN_COVER
 from gaitcheck.metrics.walk import Walk, build_walk
@@ -49,30 +50,22 @@ class Stride:
     values: dict[str, float]
 
 
-# head_pitch_deg is measured from a level head's ear→eye line when the metric module says so.
-_LEVEL_EYE_RISE_DEG = float(getattr(head_metrics, "LEVEL_EYE_RISE_DEG", 0.0))
-
-
 def walk_of(analysis: Analysis) -> Walk:
     return build_walk(analysis.series, analysis.view, analysis.events)
 
 
 def frame_series(walk: Walk) -> dict[str, np.ndarray]:
     """Every per-frame angle the metrics use, by column name, each (T,)."""
-    xy = walk.xy
-    axis = mid_shoulder(xy) - mid_hip(xy)
-    ear, eye = midpoint(xy, L.LEFT_EAR, L.RIGHT_EAR), midpoint(xy, L.LEFT_EYE, L.RIGHT_EYE)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
-            "trunk_lean_deg": from_vertical(axis, walk.forward),
-            "lateral_trunk_lean_deg": from_vertical(axis, walk.right),
-            "head_forward_deg": from_vertical(ear - mid_shoulder(xy), walk.forward),
-            "head_pitch_deg": below_horizontal(eye - ear, walk.forward) + _LEVEL_EYE_RISE_DEG,
-            "head_tilt_deg": line_tilt(xy[:, L.LEFT_EAR], xy[:, L.RIGHT_EAR], walk.right),
-            "shoulder_tilt_deg": line_tilt(xy[:, L.LEFT_SHOULDER], xy[:, L.RIGHT_SHOULDER], walk.right),
-            "hip_tilt_deg": line_tilt(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP], walk.right),
-            "elbow_flare_deg": 0.5 * (to_trunk(xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, -walk.right)
-                                      + to_trunk(xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, walk.right)),
+            "trunk_lean_deg": trunk_lean(walk),
+            "lateral_trunk_lean_deg": lateral_trunk_lean(walk),
+            "head_forward_deg": head_forward(walk),
+            "head_pitch_deg": head_pitch(walk),
+            "head_tilt_deg": head_tilt(walk),
+            "shoulder_tilt_deg": shoulder_tilt(walk),
+            "hip_tilt_deg": hip_tilt(walk),
+            "elbow_flare_deg": elbow_flare(walk),
             "arm_left_deg": arm_angle(walk, "left"),
             "arm_right_deg": arm_angle(walk, "right"),
             "foot_pitch_left_deg": foot_pitch(walk, "left"),

@@ -212,7 +212,6 @@ def build_truth(s: _Scene, times: np.ndarray, level: np.ndarray, pixels: np.ndar
                          for side in ("left", "right")},
         "metrics": metrics,
         "rules": truth.verdicts(metrics, spec.view),
-        "thresholds": truth.THRESHOLDS,
         "landmark_names": [lm.name for lm in Landmark],
         "frames": {
             "t": [round(float(t), 4) for t in times],

@@ -17,9 +17,9 @@ class Posture:
     trunk_lean_deg: float = 3.0  # sagittal, mid-hip→mid-shoulder from vertical, + forward
     lateral_lean_deg: float = 0.0  # frontal, + shoulders displaced to the subject's right
     head_forward_deg: float = 6.0  # mid-shoulder→mid-ear from vertical, + forward
-    # Ear→eye line below horizontal, + looking down. The eye sits above the ear (tragus), so a
-    # head held level reads about −14° by this definition, as on real people.
-    head_pitch_deg: float = -13.0
+    # Head turned down from level, + looking down: the ear→eye line below the line it has on a
+    # level head (the eye sits ~14° above the ear), as gaitcheck's head_pitch_deg measures it.
+    head_pitch_deg: float = 0.0
     head_tilt_deg: float = 0.0  # ear line from horizontal, + right ear lower
     shoulder_tilt_deg: float = 0.0  # shoulder line from horizontal, + right shoulder lower
     elbow_flare_deg: float = 8.0  # upper arm abduction from the trunk, frontal plane
@@ -40,7 +40,7 @@ PRESETS: dict[str, dict[str, float | bool]] = {
     "good": {},
     "slouch": {"trunk_lean_deg": 16.0, "head_forward_deg": 24.0},
     "forward_head": {"head_forward_deg": 30.0},
-    "looking_down": {"head_pitch_deg": 15.0},  # head turned ~29° down from level
+    "looking_down": {"head_pitch_deg": 28.0},
     "stiff_arms": {"arm_swing_left_deg": 0.0, "arm_swing_right_deg": 0.0, "arm_midline_deg": 0.0},
     "uneven_arms": {"arm_swing_left_deg": 40.0, "arm_swing_right_deg": 12.0},
     "elbows_out": {"elbow_flare_deg": 34.0},
@@ -73,7 +73,7 @@ def natural_variation(posture: Posture, fixed: set[str], rng) -> Posture:
         "trunk_lean_deg": rng.uniform(1.0, 5.0),
         "lateral_lean_deg": rng.uniform(-1.5, 1.5),
         "head_forward_deg": rng.uniform(2.0, 11.0),
-        "head_pitch_deg": rng.uniform(-17.0, -9.0),
+        "head_pitch_deg": rng.uniform(-4.0, 4.0),
         "head_tilt_deg": rng.uniform(-2.0, 2.0),
         "shoulder_tilt_deg": rng.uniform(-1.5, 1.5),
         "elbow_flare_deg": rng.uniform(5.0, 12.0),
@@ -81,7 +81,7 @@ def natural_variation(posture: Posture, fixed: set[str], rng) -> Posture:
         "arm_swing_right_deg": swing * rng.uniform(0.95, 1.05),
         "arm_midline_deg": rng.uniform(18.0, 35.0),
         "stride_time_jitter": rng.uniform(0.005, 0.015),
-        "pelvic_drop_deg": rng.uniform(2.5, 5.5),
+        "pelvic_drop_deg": rng.uniform(2.5, 4.5),
     }
     return replace(posture, **{k: round(float(v), 3) for k, v in draws.items() if k not in fixed})
 

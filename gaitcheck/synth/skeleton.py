@@ -233,9 +233,10 @@ class Walker:
         neck_dir = _unit(np.array([np.tan(_deg(p.head_forward_deg)), 1.0,
                                    np.tan(_deg(p.lateral_lean_deg))]))
         ear_mid = shoulder_mid + NECK_TO_EAR * H * neck_dir
-        # The eye sits EYE_RISE above and EYE_AHEAD in front of the ear; turn the head so the
-        # ear→eye line is exactly the posture's head pitch.
-        pitch = _deg(p.head_pitch_deg) + np.arctan2(EYE_RISE, EYE_AHEAD)
+        # The eye sits EYE_RISE above and EYE_AHEAD in front of the ear; the head turns down
+        # from level by the posture's head pitch, so the ear→eye line reads that pitch below
+        # its level-head line.
+        pitch = _deg(p.head_pitch_deg)
         tilt = _deg(p.head_tilt_deg)
         f = np.array([np.cos(pitch), -np.sin(pitch), 0.0])
         r = np.cos(tilt) * Z + np.sin(tilt) * np.cross(f, Z)

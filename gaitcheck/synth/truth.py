@@ -10,7 +10,8 @@ Definitions the renderer uses (the metrics issue may refine them; keep the two i
 - trunk_lean_deg: mid-hip→mid-shoulder from vertical (side). lateral_trunk_lean_deg: same,
   frontal (front/back).
 - head_forward_deg: mid-shoulder→mid-ear from vertical, + forward (side).
-- head_pitch_deg: mid-ear→mid-eye below horizontal, + looking down (side).
+- head_pitch_deg: mid-ear→mid-eye below horizontal, + looking down (side), from the line of a
+  level head (the eye sits ~14° above the ear; gaitcheck.metrics.head.LEVEL_EYE_RISE_DEG).
 - head_tilt_deg, shoulder_tilt_deg: ear line, shoulder line from horizontal (front/back).
 - pelvic_drop_deg: per stride, half the peak-to-peak hip-line tilt; median over strides.
 - elbow_flare_deg: shoulder→elbow against the trunk axis (mid-shoulder→mid-hip), + away
@@ -34,28 +35,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from gaitcheck.landmarks import Landmark as L
-
-# Thresholds for the expected verdicts; an issue to come moves them into the rules file with
-# their sources. A value above a "max" (or |value| above a "max_abs") or below a "min" fails.
-# head_pitch: a level head reads about −14° (the eye is above the ear), so 5° is a head
-# turned some 19° down.
-THRESHOLDS: dict[str, float] = {
-    "trunk_lean_max_deg": 10.0,
-    "lateral_trunk_lean_max_deg": 5.0,
-    "head_forward_max_deg": 18.0,
-    "head_pitch_max_deg": 5.0,
-    "head_tilt_max_deg": 6.0,
-    "shoulder_tilt_max_deg": 4.0,
-    "pelvic_drop_max_deg": 7.0,
-    "elbow_flare_max_deg": 20.0,
-    "arm_swing_min_deg": 15.0,
-    "arm_swing_asymmetry_max_pct": 30.0,
-    "arm_midline_crossing_min": 0.08,
-    "step_time_asymmetry_max_pct": 10.0,
-    "step_length_asymmetry_max_pct": 10.0,
-    "stride_time_cv_max_pct": 5.0,
-    "heel_strike_min_pct": 80.0,
-}
+from gaitcheck.metrics.head import LEVEL_EYE_RISE_DEG
 
 SIDE_METRICS = {"trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "arm_swing_left_deg",
                 "arm_swing_right_deg", "arm_swing_asymmetry_pct", "arm_leg_coordination",
@@ -121,7 +101,7 @@ def frame_series(lm: np.ndarray, g: Geometry) -> dict[str, np.ndarray]:
         out["trunk_lean_deg"] = _from_vertical(shoulder - hip, f)
         out["head_forward_deg"] = _from_vertical(ear - shoulder, f)
         gaze = eye - ear
-        out["head_pitch_deg"] = np.degrees(np.arctan2(gaze[:, 1], f * gaze[:, 0]))
+        out["head_pitch_deg"] = np.degrees(np.arctan2(gaze[:, 1], f * gaze[:, 0])) + LEVEL_EYE_RISE_DEG
         out["arm_angle_left_deg"] = _to_trunk(lm, L.LEFT_SHOULDER, L.LEFT_ELBOW, f)
         out["arm_angle_right_deg"] = _to_trunk(lm, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, f)
         for side, h, k in (("left", L.LEFT_HIP, L.LEFT_KNEE), ("right", L.RIGHT_HIP, L.RIGHT_KNEE)):
@@ -289,70 +269,14 @@ def _timing_metrics(strikes: dict[str, np.ndarray]) -> dict[str, dict]:
 
 
 # ---- verdicts -------------------------------------------------------------------------------
-RULE_METRICS = {
-    "stand_tall": {"side": ["trunk_lean_deg"], "frontal": ["lateral_trunk_lean_deg"]},
-    "head_over_shoulders": {"side": ["head_forward_deg"]},
-    "shoulders_level": {"frontal": ["shoulder_tilt_deg", "head_tilt_deg"]},
-    "gaze_forward": {"side": ["head_pitch_deg"]},
-    "engage_core": {"frontal": ["pelvic_drop_deg"]},
-    "elbows_at_sides": {"frontal": ["elbow_flare_deg"]},
-    "natural_arm_swing": {"side": ["arm_swing_left_deg", "arm_swing_right_deg", "arm_swing_asymmetry_pct"]},
-    "arm_midline": {"front": ["arm_midline_crossing"]},
-    "full_even_steps": {"side": ["step_time_asymmetry_pct", "step_length_asymmetry_pct", "stride_time_cv_pct"],
-                        "frontal": ["step_time_asymmetry_pct", "stride_time_cv_pct"]},
-    "heel_to_toe": {"side": ["heel_strike_pct"]},
-}
-
-# metric -> (threshold key, kind): "max_abs" limits |value|, "max" and "min" the signed value.
-LIMITS = {
-    "trunk_lean_deg": ("trunk_lean_max_deg", "max_abs"),
-    "lateral_trunk_lean_deg": ("lateral_trunk_lean_max_deg", "max_abs"),
-    "head_forward_deg": ("head_forward_max_deg", "max"),
-    "head_pitch_deg": ("head_pitch_max_deg", "max"),
-    "head_tilt_deg": ("head_tilt_max_deg", "max_abs"),
-    "shoulder_tilt_deg": ("shoulder_tilt_max_deg", "max_abs"),
-    "pelvic_drop_deg": ("pelvic_drop_max_deg", "max"),
-    "elbow_flare_deg": ("elbow_flare_max_deg", "max"),
-    "arm_swing_left_deg": ("arm_swing_min_deg", "min"),
-    "arm_swing_right_deg": ("arm_swing_min_deg", "min"),
-    "arm_swing_asymmetry_pct": ("arm_swing_asymmetry_max_pct", "max"),
-    "arm_midline_crossing": ("arm_midline_crossing_min", "min"),
-    "step_time_asymmetry_pct": ("step_time_asymmetry_max_pct", "max"),
-    "step_length_asymmetry_pct": ("step_length_asymmetry_max_pct", "max"),
-    "stride_time_cv_pct": ("stride_time_cv_max_pct", "max"),
-    "heel_strike_pct": ("heel_strike_min_pct", "min"),
-}
-
-
-def _passes(metric: str, value: float) -> bool:
-    key, kind = LIMITS[metric]
-    limit = THRESHOLDS[key]
-    if kind == "max_abs":
-        return abs(value) <= limit
-    return value <= limit if kind == "max" else value >= limit
-
-
 def verdicts(metrics: dict[str, dict], view: str) -> list[dict]:
-    """Expected status of every rule: pass, fail, or not_measurable for this view."""
-    out = []
-    for rule, by_view in RULE_METRICS.items():
-        if view == "oblique":  # only timing survives the foreshortening
-            names = [n for n in dict.fromkeys(by_view.get("side", []) + by_view.get("frontal", []))
-                     if n in ANY_VIEW_METRICS]
-        else:
-            names = by_view.get(view) or by_view.get("frontal" if view in ("front", "back") else "side")
-        if not names:
-            out.append({"id": rule, "status": "not_measurable", "metrics": [],
-                        "reason": f"not measurable from {'an' if view[0] in 'ao' else 'a'} {view} view"})
-            continue
-        values = {n: metrics[n]["value"] for n in names}
-        usable = {n: v for n, v in values.items() if v is not None}
-        if not usable:
-            out.append({"id": rule, "status": "not_measurable", "metrics": names,
-                        "reason": "; ".join(metrics[n].get("reason", "") for n in names)})
-            continue
-        failing = [n for n, v in usable.items() if not _passes(n, v)]
-        out.append({"id": rule, "status": "fail" if failing else "pass", "metrics": names,
-                    "values": usable, "failing": failing,
-                    "thresholds": {n: THRESHOLDS[LIMITS[n][0]] for n in usable}})
-    return out
+    """Expected status of every rule: the project's rules (gaitcheck/rules.toml) applied to
+    the true metric values, exactly as `gaitcheck analyze` applies them to measured ones."""
+    from gaitcheck.metrics.summary import Metric
+    from gaitcheck.rules import judge, load_rules
+
+    values = {name: Metric(name, m["value"], m.get("unit", ""), view, m.get("n", 0), reason=m.get("reason"))
+              for name, m in metrics.items()}
+    results, _ = judge(load_rules(), values)
+    return [{"id": r["id"], "status": r["status"], "metric": r["metric"], "value": r["value"],
+             "reason": r["reason"]} for r in results]
