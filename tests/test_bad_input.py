@@ -514,8 +514,6 @@ def test_landmarks_output_is_the_input(corpus, tmp_path, monkeypatch, capsys):
     assert clip.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["walk.mp4"]
 
 
-@pytest.mark.xfail(strict=True, reason="gaitcheck/commands/analyze.py: --json (or --save-series/--html) naming the "
-                   "input file overwrites it; it should call atomic.check_not_input(output, clip) like landmarks")
 def test_analyze_output_is_the_input(saved_series, tmp_path, monkeypatch, capsys):
     series = tmp_path / "walk.npz"
     shutil.copyfile(saved_series, series)

@@ -77,7 +77,7 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
     from the view that measures it best, in one report.
     """
     from gaitcheck.analysis import analyze_path, is_series_file
-    from gaitcheck.atomic import check_output_path
+    from gaitcheck.atomic import check_not_input, check_output_path
     from gaitcheck.commands.progress import frame_progress
     from gaitcheck.errors import FailOnTripped, InputError, NotAnalysableError
     from gaitcheck.model import find_model
@@ -97,11 +97,13 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
     for output in (json_path, html_path, save_series):
         if output and output != "-":
             check_output_path(output)
+            check_not_input(output, *clips, rules_path)
     if csv_target:
         check_csv_target(csv_target, list(clips))
     videos = annotated_paths(annotate_path, list(clips)) if annotate_path else []
     for video in videos:
         check_output_path(video)
+        check_not_input(video, *clips)
     options = dict(model=model, stride=stride, max_side=max_side, max_persons=max_persons,
                    person=person, turn=TURNS[turn])
     if not all(is_series_file(clip) for clip in clips):
