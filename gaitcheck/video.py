@@ -7,6 +7,7 @@ stored sideways *without* a flag are turned by the caller with `turn` (see `orie
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,13 +55,17 @@ class Frame:
 def check_readable_file(path: str | Path) -> Path:
     """Fail with a one-line error unless `path` is an existing, non-empty regular file."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
+    try:
+        facts = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as error:  # a name too long, a loop of symlinks, a folder in the path that is a file
+        raise InputError(path, f"cannot be opened: {error.strerror or error}") from None
+    if stat.S_ISDIR(facts.st_mode):
         raise InputError(path, "is a folder, not a video file")
     if not os.access(path, os.R_OK):
         raise InputError(path, "cannot be read (permission denied)")
-    if path.stat().st_size == 0:
+    if facts.st_size == 0:
         raise NotAnalysableError(path, "is an empty file")
     return path
 
@@ -71,11 +76,36 @@ def _open(path: Path):
     logging = cv2.utils.logging
     if logging.getLogLevel() > logging.LOG_LEVEL_ERROR:
         logging.setLogLevel(logging.LOG_LEVEL_ERROR)  # OpenCV's own warnings (see the top)
-    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    capture = _capture(path)
     if not capture.isOpened():
         capture.release()
         raise NotAnalysableError(path, _why_unreadable(path))
     return capture
+
+
+def _capture(path: Path):
+    """cv2.VideoCapture of `path`. OpenCV crashes (segmentation fault) on a file name that is
+    not valid UTF-8, so such a file is opened through a temporary symlink with a plain name
+    (FFmpeg has the file open once the capture exists; the link can go)."""
+    import tempfile
+
+    import cv2
+
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return cv2.VideoCapture(name, cv2.CAP_FFMPEG)
+    with tempfile.TemporaryDirectory(prefix="gaitcheck-") as folder:
+        link = os.path.join(folder, "clip")
+        try:
+            os.symlink(os.path.abspath(path), link)
+        except OSError:
+            raise NotAnalysableError(path, "has a file name that is not UTF-8, which OpenCV cannot open; "
+                                           "rename the file") from None
+        return cv2.VideoCapture(link, cv2.CAP_FFMPEG)
 
 
 def _why_unreadable(path: Path) -> str:
