@@ -18,6 +18,7 @@ _REASONS = {
     errno.EROFS: "the file system is read-only",
     errno.ENOENT: "its folder does not exist",
     errno.EISDIR: "is a folder",
+    errno.ENAMETOOLONG: "the file name is too long",
 }
 
 
@@ -43,8 +44,11 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         except OSError as error:
             raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
         return
+    short = real.name  # the temporary name must fit the file system's limit too (255 bytes)
+    while len(os.fsencode(short)) > 100:
+        short = short[:-1]
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=real.parent)
         os.close(handle)
     except OSError as error:
         raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
@@ -63,9 +67,13 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 def check_output_path(target: str | Path) -> Path:
     """Fail early (before long work) if `target` could not be written: a folder, no folder, no access."""
     target = Path(target)
-    if target.is_dir():
+    try:
+        is_folder, has_folder = target.is_dir(), target.parent.is_dir()
+    except OSError as error:  # a name too long for the file system
+        raise OutputError(target, f"cannot be written: {output_problem(error)}") from None
+    if is_folder:
         raise OutputError(target, "is a folder; give a file name")
-    if not target.parent.is_dir():
+    if not has_folder:
         raise OutputError(target, "its folder does not exist")
     if not os.access(target.parent, os.W_OK):
         raise OutputError(target, "cannot be written: permission denied")
