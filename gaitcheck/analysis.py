@@ -46,7 +46,15 @@ def is_series_file(path: str | Path) -> bool:
     return str(path).lower().endswith(".npz")
 
 
+def display_path(path: str | Path) -> str:
+    """The path as text every report can hold: bytes of a name that are not UTF-8 (an old
+    camera's Latin-1 name) become U+FFFD instead of breaking the JSON/HTML/CSV writers."""
+    text = str(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def facts_of(series: LandmarkSeries, path: str) -> ClipFacts:
+    path = display_path(path)
     duration = float(series.times[-1] - series.times[0]) + 1.0 / series.sample_rate if len(series) else 0.0
     return ClipFacts(path, series.fps, len(series), duration, series.width, series.height)
 
@@ -125,5 +133,5 @@ def analyze_path(path: str | Path, *, extract_options: dict | None = None, progr
     if save_series_to:
         save_series(cleaned, save_series_to)
     info = found.info
-    facts = ClipFacts(info.path, info.fps, found.frames_read, info.duration_s, cleaned.width, cleaned.height)
+    facts = ClipFacts(display_path(info.path), info.fps, found.frames_read, info.duration_s, cleaned.width, cleaned.height)
     return analyze_series(cleaned, facts=facts, persons_seen=found.persons_seen, notes=notes)
