@@ -523,6 +523,43 @@ def test_analyze_output_is_the_input(saved_series, tmp_path, monkeypatch, capsys
     assert code == 2, err
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="file names as raw bytes (Linux)")
+def test_file_names_that_are_not_utf8(corpus, saved_series, tmp_path):
+    """An old camera's Latin-1 name: OpenCV segfaulted on it; JSON could not hold it."""
+    clip = tmp_path / os.fsdecode(b"caf\xe9 walk.mp4")
+    shutil.copyfile(corpus["walk"], clip)
+    code, out, err = run_cli("info", clip, "--json")  # a subprocess: a crash must not take pytest down
+    assert code == 0, f"exit {code} (negative: killed by a signal): {err}"
+    assert json.loads(out)["width"] == SIZE[0]
+
+    series = tmp_path / os.fsdecode(b"s\xe9rie.npz")
+    shutil.copyfile(saved_series, series)
+    report = tmp_path / os.fsdecode(b"rapport \xe9.json")
+    code, _, err = run_cli("analyze", series, "--json", report, "-q")
+    assert code == 0, err
+    no_bug_output(err)
+    assert json.loads(report.read_bytes().decode("utf-8"))["input"]["path"].endswith("s\ufffdrie.npz")
+    assert leftovers(tmp_path) == []
+
+
+def test_names_too_long_and_symlink_loops(saved_series, tmp_path, monkeypatch, capsys):
+    long_name = tmp_path / ("a" * 300 + ".mp4")
+    code, err = run_in_process(monkeypatch, capsys, "info", long_name)
+    assert code == 2 and "too long" in one_clean_line(err, long_name)
+    code, err = run_in_process(monkeypatch, capsys, "analyze", saved_series, "--json", tmp_path / ("b" * 300 + ".json"))
+    assert code == 3 and "too long" in one_clean_line(err)
+    loop = tmp_path / "loop.mp4"
+    loop.symlink_to(loop)
+    code, err = run_in_process(monkeypatch, capsys, "info", loop)
+    assert code == 2 and "symbolic links" in one_clean_line(err, loop)
+    # the longest name the file system allows still works (its temporary name must fit too)
+    longest = tmp_path / ("é" * 125 + ".json")  # 255 bytes
+    code, err = run_in_process(monkeypatch, capsys, "analyze", saved_series, "--json", longest, "-q")
+    assert code == 0, err
+    assert json.loads(longest.read_text(encoding="utf-8"))["schema"] == "gaitcheck/report-v1"
+    assert leftovers(tmp_path) == []
+
+
 # --- a rules file with wrong types ------------------------------------------------------------
 
 WRONG_RULES = {
