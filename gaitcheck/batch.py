@@ -255,6 +255,9 @@ def run_batch(clips: list[Clip], outdir: Path, settings: Settings, *, jobs: int 
         if scheduler:
             from gaitcheck.batch_dask import run_on_cluster
 
+            for task in tasks:  # workers have their own working folder: give them absolute paths
+                task.update(path=str(Path(task["path"]).absolute()), shown_as=task["path"])
+
             completed = run_on_cluster(scheduler, tasks, on_start=on_start, on_result=on_result, should_stop=stop)
         else:
             from gaitcheck.batch_clip import process_clip, warm_up

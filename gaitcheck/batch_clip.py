@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def process_clip(task: dict) -> dict:
         check_readable_file(path)
         _test_hooks(path)
         analysis = analyze_path(path, extract_options=task["options"])
+        if task.get("shown_as") and task["shown_as"] != path:  # opened by absolute path on a cluster
+            analysis = replace(analysis, input=replace(analysis.input, path=task["shown_as"]))
         results, verdict = judge(_rules(task.get("rules_path")), analysis.metrics)
         document = report_dict(analysis, results, verdict)
         formats = task.get("formats", ("json", "html"))

@@ -200,20 +200,27 @@ def test_sigint_then_rerun_gives_complete_summary(clips, tmp_path):
 
 
 def test_dask_cluster_gives_the_local_results(clips, first_run):
+    """Clips named relative to the client's folder (the worker's is elsewhere) are found, and
+    the summary rows and JSON reports equal the local run's."""
     distributed = pytest.importorskip("distributed")
     outdir, _, _ = first_run
-    inputs = [clips / name for name in GOOD]
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
                                   host="127.0.0.1", dashboard_address=None) as cluster:
         remote = outdir.parent / "dask"
-        done = run(["batch", *inputs, "-o", remote, "--scheduler", cluster.scheduler_address, "-q"])
+        done = run(["batch", *GOOD, "-o", remote, "--scheduler", cluster.scheduler_address, "-q"], cwd=clips)
     assert done.returncode == 0, done.stderr
     local = {r["path"]: r for r in read_summary(outdir)}
-    for row in read_summary(remote):
-        expected = local[row["path"]]
-        assert {k: v for k, v in row.items() if k not in ("seconds", "clip")} == \
-               {k: v for k, v in expected.items() if k not in ("seconds", "clip")}
-        assert json.loads((remote / row["report"]).read_text()) == json.loads((outdir / expected["report"]).read_text())
+    rows = read_summary(remote)
+    assert len(rows) == len(GOOD)
+    for row in rows:
+        expected = local[str(clips / row["path"])]
+        assert {k: v for k, v in row.items() if k not in ("seconds", "clip", "path")} == \
+               {k: v for k, v in expected.items() if k not in ("seconds", "clip", "path")}
+        report = json.loads((remote / row["report"]).read_text())
+        assert report["input"]["path"] == row["path"]  # as the user named it
+        # the same numbers everywhere; the clip's name (wherever the report cites it) as named
+        named = (remote / row["report"]).read_text().replace(json.dumps(row["path"]), json.dumps(expected["path"]))
+        assert json.loads(named) == json.loads((outdir / expected["report"]).read_text())
 
 
 def test_usage_and_output_errors(tmp_path):
