@@ -33,10 +33,11 @@ from scipy import signal
 
 from gaitcheck.landmarks import Landmark as L
 from gaitcheck.series import LandmarkSeries
-from gaitcheck.view import TOWARDS, Pass, View, _smooth, torso_length
+from gaitcheck.view import AWAY, TOWARDS, Pass, View, _smooth, torso_length
 
 MIN_STRIDE_S = 0.6  # same-foot strikes at most every 0.6 s (200 steps/min)
 PROMINENCE_SHARE = 0.4  # of the signal's 5–95 percentile range in the pass
+ENVELOPE_PROMINENCE_SHARE = 0.25  # the leading-foot envelope swings less than one foot's signal
 MIN_RANGE_TORSO = 0.15  # a foot signal flatter than this (torso lengths) is not walking
 MIN_STEP_S = 0.3  # consecutive strikes of the two feet at most every 0.3 s (200 steps/min)
 BOB_BAND_HZ = (0.8, 4.0)  # step frequencies: 48 to 240 steps/min
@@ -62,6 +63,10 @@ class GaitEvents:
     times: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the series' times, for durations
     heel_strike_times: dict[str, np.ndarray] = field(default_factory=dict)  # seconds, sub-frame (Zeni peaks: parabola)
     toe_off_times: dict[str, np.ndarray] = field(default_factory=dict)
+    # side passes: share of strikes whose pose-model foot label agreed with the alternation
+    # (1.0: labels consistent; near 0.5: the model mixed the feet up, which foot is which is a
+    # guess — per-foot metrics should not trust it; cadence and asymmetry magnitudes are fine)
+    side_agreement: float = float("nan")
 
     def _pass_of(self, frame: int) -> int:
         for i, one in enumerate(self.passes):
@@ -139,6 +144,68 @@ def _zeni_signals(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, 
     return out
 
 
+def _zeni_events(series: LandmarkSeries, one: Pass, scale: float) -> tuple[dict, dict, dict, list]:
+    """Side pass: Zeni strikes and toe offs, robust to the pose model mixing up the feet.
+
+    In a side view the pose model often swaps the labels of the near and far foot where the
+    legs cross (on some synthetic walkers at nearly every step). The timing does not need the
+    labels: the foot furthest ahead of the pelvis, whichever it is, peaks at every heel strike
+    (the envelope max(left, right) of (heel − pelvis)·forward), and the foot furthest behind at
+    every toe off. Strikes then alternate feet, and which foot comes first follows the labels
+    (the alternation most of them agree with). Where the labels were mixed up the feet's order
+    is a guess: `side_agreement` (returned) says how many labels agreed; the near/far foot's
+    height in the picture was tried as a tie-break and was no better than chance. Cadence,
+    step-time asymmetry and stride variability do not depend on which foot is which.
+    A toe off belongs to the foot that did not just strike.
+    Returns (strikes, toe offs) per side as (frames, weights), the sub-frame offset per frame,
+    and per strike whether its label agreed.
+    """
+    rate = series.sample_rate
+    sig = _zeni_signals(series, one, scale)
+    with np.errstate(invalid="ignore"):
+        lead = np.fmax(sig["left"][0], sig["right"][0])
+        trail = np.fmin(sig["left"][1], sig["right"][1])
+    hs_frames, hs_weights = _peaks(lead, rate, MIN_STEP_S, ENVELOPE_PROMINENCE_SHARE)
+    to_frames, to_weights = _peaks(-trail, rate, MIN_STEP_S, ENVELOPE_PROMINENCE_SHARE)
+    order = np.argsort(hs_frames)
+    hs_frames, hs_weights = hs_frames[order], hs_weights[order]
+    fine = {int(f): float(o) for f, o in zip(hs_frames, _vertex(lead, hs_frames))}
+    fine.update({-1 - int(f): float(o) for f, o in zip(to_frames, _vertex(-trail, to_frames))})
+    xy = series.xy.astype(float)[one.start:one.stop]
+    sides = np.empty(len(hs_frames), dtype=object)
+    agree = []
+    gaps = np.diff(hs_frames)
+    typical = np.median(gaps) if len(gaps) else 0
+    chains = np.split(np.arange(len(hs_frames)), np.flatnonzero(gaps > 1.6 * typical) + 1) if len(gaps) else [np.arange(len(hs_frames))]
+    for chain in chains:
+        if not len(chain):
+            continue
+        frames = hs_frames[chain]
+        label = np.sign(sig["left"][0][frames] - sig["right"][0][frames])  # + = "left" leads
+        pattern = np.where(np.arange(len(chain)) % 2 == 0, 1.0, -1.0)
+        score = np.nanmean(pattern * label)
+        first_left = not score < 0
+        agree.extend(pattern * label * (1 if first_left else -1) > 0)
+        for i, k in enumerate(chain):
+            sides[k] = "left" if (i % 2 == 0) == first_left else "right"
+    hs = {side: (hs_frames[sides == side], hs_weights[sides == side]) for side in SIDES}
+    to_found: dict[str, list] = {side: [] for side in SIDES}
+    to_kept: dict[str, list] = {side: [] for side in SIDES}
+    for f, w in zip(to_frames, to_weights):
+        before = np.flatnonzero(hs_frames <= f)
+        after = np.flatnonzero(hs_frames > f)
+        if len(before):
+            side = "right" if sides[before[-1]] == "left" else "left"
+        elif len(after):
+            side = sides[after[0]]
+        else:
+            continue
+        to_found[side].append(f)
+        to_kept[side].append(w)
+    to = {side: (np.asarray(to_found[side], dtype=int), np.asarray(to_kept[side], dtype=float)) for side in SIDES}
+    return hs, to, fine, agree
+
+
 def _forward_speed(series: LandmarkSeries, one: Pass, torso: np.ndarray) -> dict[str, np.ndarray]:
     """Per foot: image speed towards the walking direction in depth (torso lengths/s).
 
@@ -147,7 +214,7 @@ def _forward_speed(series: LandmarkSeries, one: Pass, torso: np.ndarray) -> dict
     """
     xy = series.xy.astype(float)[one.start:one.stop]
     rate = series.sample_rate
-    sign = 1.0 if one.direction == TOWARDS else -1.0
+    sign = 1.0 if _approaching(series, one) else -1.0
     size = _smooth(torso[one.start:one.stop], rate, 0.7)
     out = {}
     for side in SIDES:
@@ -174,6 +241,18 @@ def _swing_toe_offs(heel_speed: np.ndarray, toe_speed: np.ndarray, rate: float) 
     return np.asarray(found, dtype=int), np.asarray(kept, dtype=float)
 
 
+def _approaching(series: LandmarkSeries, one: Pass) -> bool:
+    """Whether the walker comes towards the camera in this pass (an oblique pass: from the
+    figure growing; front/back passes say so themselves)."""
+    if one.direction in (TOWARDS, AWAY):
+        return one.direction == TOWARDS
+    torso = torso_length(series)[one.start:one.stop]
+    good = np.isfinite(torso) & (torso > 0)
+    if good.sum() < 3:
+        return True
+    return bool(np.polyfit(series.times[one.start:one.stop][good], np.log(torso[good]), 1)[0] >= 0)
+
+
 def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Front/back heel strikes from the pelvis bob, sides from the leading foot and the sway.
 
@@ -189,7 +268,8 @@ def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, t
     xy = series.xy.astype(float)[one.start:one.stop]
     rate = series.sample_rate
     hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / scale
-    sign = 1.0 if one.direction == TOWARDS else -1.0  # + = towards the subject's left on screen
+    towards = _approaching(series, one)
+    sign = 1.0 if towards else -1.0  # + = towards the subject's left on screen
     # the leading foot at a strike, walking towards: its heel is down and nearer (lower in the
     # picture) while the trailing heel is lifted; both effects agree.
     foot_y = {side: xy[:, _FOOT[side][0], 1] / scale for side in SIDES}
@@ -218,7 +298,7 @@ def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> dict[str, t
         lead = lead / (np.std(lead) + 1e-12)
         # + = the left foot strikes. From behind, MediaPipe's feet are not to be trusted (on the
         # synthetic walkers their depth order came out reversed): only the sway votes there.
-        votes = 0.5 * np.sign(sway[peaks]) + (np.sign(lead[peaks]) if one.direction == TOWARDS else 0.0)
+        votes = 0.5 * np.sign(sway[peaks]) + (np.sign(lead[peaks]) if towards else 0.0)
         gaps = np.diff(peaks)
         typical = np.median(gaps) if len(gaps) else 0
         chains = np.split(np.arange(len(peaks)), np.flatnonzero(gaps > 1.6 * typical) + 1) if len(gaps) else [np.arange(len(peaks))]
@@ -239,16 +319,17 @@ def _finite_runs(x: np.ndarray, min_len: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_len]
 
 
-def _peaks(x: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+def _peaks(x: np.ndarray, rate: float, spacing_s: float = MIN_STRIDE_S,
+           share: float = PROMINENCE_SHARE) -> tuple[np.ndarray, np.ndarray]:
     """Maxima of x (frame offsets) and their prominences, per gap-free stretch."""
-    distance = max(1, int(MIN_STRIDE_S * rate))
+    distance = max(1, int(spacing_s * rate))
     found, prominence = [], []
     for a, b in _finite_runs(x, max(3, int(0.5 * rate))):
         part = x[a:b]
         spread = np.percentile(part, 95) - np.percentile(part, 5)
         if spread < MIN_RANGE_TORSO:
             continue
-        peaks, props = signal.find_peaks(part, prominence=PROMINENCE_SHARE * spread, distance=distance)
+        peaks, props = signal.find_peaks(part, prominence=share * spread, distance=distance)
         found.extend(peaks + a)
         prominence.extend(props["prominences"])
     return np.asarray(found, dtype=int), np.asarray(prominence, dtype=float)
@@ -326,16 +407,16 @@ def _detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
     strike_t: dict[str, list] = {s: [] for s in SIDES}
     off_t: dict[str, list] = {s: [] for s in SIDES}
     frames = np.arange(len(series))
+    agreement: list = []
     dropped = 0
     methods = set()
     for one in view.passes:
-        if one.forward_sign != 0:
-            methods.add("Zeni (heel − pelvis along the walking direction)")
-            sig = _zeni_signals(series, one, scale)
-            hs = {s: _peaks(sig[s][0], rate) for s in SIDES}
-            to = {s: _peaks(-sig[s][1], rate) for s in SIDES}
+        if one.forward_sign != 0 and not one.oblique:
+            methods.add("Zeni (heel − pelvis along the walking direction, leading-foot envelope)")
+            hs, to, fine, agree = _zeni_events(series, one, scale)
+            agreement.extend(agree)
         else:
-            methods.add("pelvis bob with leading foot and sway (front/back); toe offs from foot swing speed")
+            methods.add("pelvis bob with leading foot and sway (front/back/oblique); toe offs from foot swing speed")
             hs = _bob_strikes(series, one, scale)
             speed = _forward_speed(series, one, torso)
             to = {s: _swing_toe_offs(speed[f"{s}_heel"], speed[f"{s}_toe"], rate) for s in SIDES}
@@ -344,9 +425,9 @@ def _detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
         for s in SIDES:
             strikes[s].extend(kept_hs[s] + one.start)
             offs[s].extend(kept_to[s] + one.start)
-            if one.forward_sign != 0:
-                hs_fine = kept_hs[s] + _vertex(sig[s][0], kept_hs[s])
-                to_fine = kept_to[s] + _vertex(-sig[s][1], kept_to[s])
+            if one.forward_sign != 0 and not one.oblique:
+                hs_fine = kept_hs[s] + np.array([fine.get(int(f), 0.0) for f in kept_hs[s]])
+                to_fine = kept_to[s] + np.array([fine.get(-1 - int(f), 0.0) for f in kept_to[s]])
             else:
                 hs_fine, to_fine = kept_hs[s].astype(float), kept_to[s].astype(float)
             strike_t[s].extend(np.interp(hs_fine + one.start, frames, series.times))
@@ -358,6 +439,7 @@ def _detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
         dropped=dropped, passes=view.passes, times=np.asarray(series.times),
         heel_strike_times={s: np.array(sorted(strike_t[s])) for s in SIDES},
         toe_off_times={s: np.array(sorted(off_t[s])) for s in SIDES},
+        side_agreement=float(np.mean(agreement)) if agreement else float("nan"),
     )
 
 

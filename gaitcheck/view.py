@@ -12,7 +12,9 @@ lengths (mid-shoulder to mid-hip) so that it does not depend on the frame size o
   size (d log torso / dt; + = coming closer).
 
 A *pass* is a stretch of steady walking in one direction: side-on frames moving faster than a
-speed threshold, or frontal frames facing one way. Turns (slow, or the body neither side-on
+speed threshold, or frontal frames facing one way. A broad-on body that crosses the picture
+the way its face and feet point is walking diagonally: an oblique pass, labelled by its screen
+direction (camera "oblique"; its median shoulder width says so). Turns (slow, or the body neither side-on
 nor frontal) fall between passes. A clip without travel (treadmill, or a camera panning with
 the walker) is one pass whose direction comes from where the body faces.
 
@@ -44,13 +46,16 @@ LEFT_TO_RIGHT, RIGHT_TO_LEFT, TOWARDS, AWAY = "left_to_right", "right_to_left", 
 SIDE_MAX_WIDTH = 0.42  # shoulder width / torso length at or below which the body is side-on
 FRONTAL_MIN_WIDTH = 0.45  # at or above which it is facing or backing the camera
 FACING_MIN = 0.25  # |left − right shoulder/hip x| / torso to trust which way a frontal body faces
+OBLIQUE_FACING = 0.25  # |nose + toes ahead| / torso: a frontal-looking body clearly turned sideways
+OBLIQUE_SPEED = 0.8  # torso lengths/s across the picture, the way it faces: a diagonal walk
 MIN_SPEED = 0.6  # torso lengths per second: slower lateral motion is not steady walking
 SPEED_SHARE = 0.4  # ... nor is motion slower than this share of the clip's walking speed
 STATIONARY_RANGE = 2.0  # hip travel (torso lengths) below which a clip counts as stationary
 MIN_PASS_S = 1.0  # shorter stretches are not passes
+MIN_OBLIQUE_S = 1.5  # ... and shorter diagonal ones neither (a turn looks like one briefly)
 BRIDGE_S = 0.4  # same-direction stretches closer than this are one pass
 MAX_ROLL = 12.0  # a larger apparent roll is a diagonal path or a bad fit, not a tilted phone
-FRONTAL_ROLL_DEADBAND = 3.0  # frontal roll cue accuracy: smaller tilts are taken as level
+FRONTAL_ROLL_DEADBAND = 4.0  # frontal roll cue error reaches ~3° on level cameras: smaller tilts count as level
 MIN_GROWTH = 0.03  # 1/s: slower change of apparent size is no evidence of walking towards/away
 MIN_FLOOR_SPAN = 1.0  # torso lengths of floor (x extent of stance points) for a side roll
 
@@ -63,6 +68,7 @@ class Pass:
     stop: int
     direction: str  # left_to_right | right_to_left | towards | away
     facing_sign: int = 0  # +1 body faces +x, −1 faces −x (side-on), 0 frontal/unknown
+    oblique: bool = False  # a lateral pass walked diagonally (broad-on to the camera)
 
     @property
     def forward_sign(self) -> int:
@@ -71,8 +77,8 @@ class Pass:
 
     @property
     def camera(self) -> str:
-        """The camera this pass is seen from: side for lateral passes, front/back otherwise."""
-        return {TOWARDS: "front", AWAY: "back"}.get(self.direction, "side")
+        """The camera this pass is seen from: side (or oblique) for lateral passes, front/back otherwise."""
+        return {TOWARDS: "front", AWAY: "back"}.get(self.direction, "oblique" if self.oblique else "side")
 
     @property
     def backwards(self) -> bool:
@@ -169,11 +175,11 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     return runs
 
 
-_CODES = {1: LEFT_TO_RIGHT, -1: RIGHT_TO_LEFT, 2: TOWARDS, -2: AWAY}
+_CODES = {1: LEFT_TO_RIGHT, -1: RIGHT_TO_LEFT, 2: TOWARDS, -2: AWAY, 3: LEFT_TO_RIGHT, -3: RIGHT_TO_LEFT}  # 3: diagonal
 
 
 def frame_labels(cues: dict[str, np.ndarray]) -> tuple[np.ndarray, bool]:
-    """Per-frame direction code (±1 lateral, ±2 towards/away, 0 none) and whether the clip is stationary."""
+    """Per-frame direction code (±1 lateral, ±2 towards/away, ±3 diagonal, 0 none) and whether the clip is stationary."""
     width, speed, facing, order = cues["width"], cues["speed_x"], cues["facing"], cues["order"]
     hip_x = cues["hip_x"][np.isfinite(cues["hip_x"])]
     scale = np.nanmedian(cues["torso_px"])
@@ -190,6 +196,11 @@ def frame_labels(cues: dict[str, np.ndarray]) -> tuple[np.ndarray, bool]:
             threshold = max(MIN_SPEED, SPEED_SHARE * np.nanpercentile(moving[side_on], 75)) if side_on.any() else MIN_SPEED
             lateral = np.where(side_on & (moving >= threshold), np.sign(speed), 0)
         towards = np.where(frontal & (np.abs(order) >= FACING_MIN), 2 * np.sign(order), 0)
+        # broad-on but crossing the picture the way the face and feet point: a diagonal walk
+        # (oblique view), labelled by its screen direction
+        diagonal = (frontal & (np.abs(facing) >= OBLIQUE_FACING) & (np.abs(speed) >= OBLIQUE_SPEED)
+                    & (np.sign(facing) == np.sign(speed)))
+        towards = np.where(diagonal, 3 * np.sign(speed), towards)
     labels = np.where(lateral != 0, lateral, towards).astype(int)
     labels[~np.isfinite(width)] = 0
     return labels, stationary
@@ -212,10 +223,13 @@ def find_passes(series: LandmarkSeries, cues: dict[str, np.ndarray] | None = Non
         if stop - start < MIN_PASS_S * rate:
             continue
         facing = 0
-        if abs(code) == 1:
+        if abs(code) in (1, 3):
             median = np.nanmedian(cues["facing"][start:stop])
             facing = int(np.sign(median)) if abs(median) > 0.05 else 0
-        passes.append(Pass(int(start), int(stop), _CODES[code], facing))
+        oblique = abs(code) == 3 or (abs(code) == 1 and bool(np.nanmedian(cues["width"][start:stop]) > SIDE_MAX_WIDTH))
+        if oblique and stop - start < MIN_OBLIQUE_S * rate:
+            continue  # turning round sweeps the body across the picture for a moment too
+        passes.append(Pass(int(start), int(stop), _CODES[code], facing, oblique))
     return tuple(passes)
 
 
@@ -288,7 +302,8 @@ def estimate_roll(series: LandmarkSeries, passes: tuple[Pass, ...], camera: str,
     Front/back views: the lower-body axis. Over whole strides the pelvis sits above the middle
     of the feet, so the median direction feet-midpoint → mid-hip is the vertical; it is
     independent of the trunk, shoulders and head whose tilts the metrics measure. It is only
-    good to ~2.5° (measured on the synthetic walkers), so a smaller tilt is taken as level.
+    good to ~3° (2.5° on level synthetic cameras, up to 3° on the real front/back clips), so a
+    tilt under 4° is taken as level.
     """
     if not passes:
         return 0.0, "none: no steady walking", {}
@@ -338,9 +353,7 @@ def estimate_roll(series: LandmarkSeries, passes: tuple[Pass, ...], camera: str,
 
 
 def _camera_of(one: Pass, width: float) -> str:
-    if one.forward_sign == 0:
-        return one.camera
-    return "side" if width <= SIDE_MAX_WIDTH else "oblique"
+    return one.camera
 
 
 def estimate_view(series: LandmarkSeries) -> View:
