@@ -139,7 +139,8 @@ def store_result(outdir: Path, clip: Clip, digest: str, key: str, result: dict) 
                   outputs=outputs, record_version=RECORD_VERSION,
                   finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     with atomic_path(record_path(outdir, clip.stem)) as temp:
-        temp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        # ASCII escapes: a clip name that is not UTF-8 survives the round trip unchanged
+        temp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return record
 
 

@@ -30,8 +30,17 @@ def _number(value) -> str:
     return str(value)
 
 
+def _shown(text: str) -> str:
+    """Text every file can hold: name bytes that are not UTF-8 become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def summary_rows(records: list[dict], rule_ids: list[str]) -> list[dict[str, str]]:
     """One flat row per clip (all values text), in the order of `records`."""
+    return [{key: _shown(value) for key, value in row.items()} for row in _rows(records, rule_ids)]
+
+
+def _rows(records: list[dict], rule_ids: list[str]) -> list[dict[str, str]]:
     rows = []
     for record in records:
         rules = record.get("rules") or {}

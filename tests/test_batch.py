@@ -98,6 +98,15 @@ def test_inputs_names_stay_inside_outdir_and_never_collide(tmp_path):
     assert output_stem("/a/walk.mp4") != output_stem("/b/walk.mp4")
 
 
+def test_summary_holds_names_that_are_not_utf8(tmp_path):
+    from gaitcheck.batch_summary import write_summary
+
+    name = os.fsdecode(b"caf\xe9.mp4")  # an old camera's Latin-1 name, as Linux hands it over
+    write_summary(tmp_path, [{"path": name, "label": name, "status": "failed", "error": "x"}], [])
+    assert "caf\ufffd.mp4" in (tmp_path / "summary.csv").read_text(encoding="utf-8")
+    assert "caf\ufffd.mp4" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
 def test_index_escapes_and_links():
     record = {"path": "<script>x</script>.mp4", "label": "<script>x</script>.mp4", "status": "failed",
               "error": "a & b", "outputs": {}}
