@@ -7,9 +7,7 @@ on first use and keeps it for the session, so a clip used by several tests is ma
 from __future__ import annotations
 
 import os
-import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -145,13 +143,6 @@ def absent(document: dict) -> dict[str, str]:
     return {name: m.get("reason", "") for name, m in document["metrics"].items() if m["value"] is None}
 
 
-SAFE_NAME = re.compile(r"^[^/\\\x00]+$")
-
-
 def inside(folder: Path, path: Path) -> bool:
     folder, path = os.path.realpath(folder), os.path.realpath(path)
     return os.path.commonpath([folder, path]) == folder
-
-
-def python() -> str:
-    return sys.executable
