@@ -3,7 +3,7 @@
 Layout of OUTDIR:
 
     reports/<stem>.json   the report-v1 JSON of each analysed clip (and .html when available;
-                          .frames.csv and .strides.csv with --csv)
+                          .frames.csv and .strides.csv with --csv; .annotated.webm with --annotate)
     state/<stem>.json     the clip's result record: content hash, settings key, status, reason,
                           verdict, rule statuses, metric values, seconds. Written last and
                           atomically, so its presence means the clip's outputs are complete.
@@ -44,7 +44,7 @@ class Settings:
 
     options: dict  # extract options (model, stride, max_side, max_persons, person, turn)
     rules_path: str | None = None
-    formats: tuple[str, ...] = ("json", "html")  # and "csv" on request
+    formats: tuple[str, ...] = ("json", "html")  # and "csv", "annotate" on request
 
 
 def settings_key(settings: Settings) -> str:
@@ -60,7 +60,7 @@ def settings_key(settings: Settings) -> str:
     options = dict(settings.options)
     model = options.pop("model", None)
     available = {name: importlib.util.find_spec(f"gaitcheck.report.{name}") is not None
-                 for name in ("html", "csv_report")}
+                 for name in ("html", "csv_report", "annotate")}
     facts = {
         "version": __version__, "record": RECORD_VERSION, "options": options,
         "model": content_hash(find_model(model)),
@@ -134,6 +134,12 @@ def store_result(outdir: Path, clip: Clip, digest: str, key: str, result: dict) 
         outputs[f"{name}_csv"] = f"reports/{clip.stem}.{name}.csv"
         with atomic_path(outdir / outputs[f"{name}_csv"]) as temp:
             temp.write_text(text, encoding="utf-8")
+    if documents.get("annotated"):
+        from gaitcheck.batch_clip import ANNOTATED_SUFFIX
+
+        outputs["annotated"] = f"reports/{clip.stem}{ANNOTATED_SUFFIX}"
+        with atomic_path(outdir / outputs["annotated"]) as temp:
+            temp.write_bytes(documents["annotated"])
     record = {key_: value for key_, value in result.items() if key_ != "documents"}
     record.update(path=clip.path, label=clip.label, stem=clip.stem, content_hash=digest, settings_key=key,
                   outputs=outputs, record_version=RECORD_VERSION,

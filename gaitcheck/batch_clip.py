@@ -20,6 +20,7 @@ from pathlib import Path
 
 FAULT_ENV = "GAITCHECK_BATCH_FAULT"
 INFERENCE_LOG_ENV = "GAITCHECK_BATCH_INFERENCE_LOG"
+ANNOTATED_SUFFIX = ".annotated.webm"  # reports/<stem>.annotated.webm, beside reports/<stem>.html
 
 
 def _test_hooks(path: str) -> None:
@@ -44,8 +45,9 @@ def _rules(rules_path: str | None):
     return load_rules(rules_path)
 
 
-def render_html(analysis, document: dict) -> str | None:
-    """The per-clip HTML page, when the HTML renderer exists in this build (else None).
+def render_html(analysis, document: dict, video: str | None = None) -> str | None:
+    """The per-clip HTML page, when the HTML renderer exists in this build (else None);
+    `video` is the annotated video's file name beside the page, linked from it.
 
     The one place to switch on HTML: gaitcheck/report/html.py is written in parallel.
     """
@@ -53,6 +55,8 @@ def render_html(analysis, document: dict) -> str | None:
         from gaitcheck.report.html import render_html as render
     except ImportError:
         return None
+    if video:
+        return render(analysis, document, videos=[(f"{video}: skeleton, live angles and rule flags", video)])
     return render(analysis, document)
 
 
@@ -74,6 +78,23 @@ def render_csv(analysis) -> dict[str, str] | None:
         writer.writerows(rows)
         texts[name] = buffer.getvalue()
     return texts
+
+
+def render_annotated(analysis, document: dict, path: str) -> bytes | None:
+    """The annotated WebM's bytes, when the annotated-video renderer exists in this build.
+
+    Made in a scratch folder on the worker and sent back, so the client stays the only writer
+    of OUTDIR (on a cluster too)."""
+    try:
+        from gaitcheck.report.annotate import write_annotated
+    except ImportError:
+        return None
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="gaitcheck-annotate-") as scratch:
+        target = Path(scratch) / "annotated.webm"
+        write_annotated(analysis, document, path, target)
+        return target.read_bytes()
 
 
 def key_numbers(document: dict) -> dict:
@@ -117,8 +138,10 @@ def process_clip(task: dict) -> dict:
         results, verdict = judge(_rules(task.get("rules_path")), analysis.metrics)
         document = report_dict(analysis, results, verdict)
         formats = task.get("formats", ("json", "html"))
-        documents = {"json": document,
-                     "html": render_html(analysis, document) if "html" in formats else None,
+        annotated = render_annotated(analysis, document, path) if "annotate" in formats else None
+        video = f"{task['stem']}{ANNOTATED_SUFFIX}" if annotated else None
+        documents = {"json": document, "annotated": annotated,
+                     "html": render_html(analysis, document, video) if "html" in formats else None,
                      "csv": render_csv(analysis) if "csv" in formats else None}
         result.update(status="ok", error="", documents=documents, **key_numbers(document))
     except GaitcheckError as error:

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from gaitcheck.batch_summary import index_html, summary_rows
 
 GAITCHECK = [sys.executable, "-m", "gaitcheck"]
 GOOD = ("a/walk.mp4", "b/walk.mp4")  # same name, different folders: must not collide
+FIRST_FLAGS = ["--jobs", "2", "--csv", "--annotate"]
 BAD = {"corrupt.mp4": "damaged", "notes.mov": "not a video", "empty_room.mp4": "nobody found"}
 
 
@@ -77,7 +79,7 @@ def first_run(clips, tmp_path_factory) -> tuple[Path, Path, subprocess.Completed
     """The folder analysed once, with two workers."""
     outdir = tmp_path_factory.mktemp("batch") / "out"
     log = outdir.parent / "inference.log"
-    done = run(["batch", clips, "-o", outdir, "--jobs", "2"], env={"GAITCHECK_BATCH_INFERENCE_LOG": str(log)})
+    done = run(["batch", clips, "-o", outdir, *FIRST_FLAGS], env={"GAITCHECK_BATCH_INFERENCE_LOG": str(log)})
     return outdir, log, done
 
 
@@ -139,12 +141,17 @@ def test_folder_good_and_bad_clips(clips, first_run):
     page = (outdir / "index.html").read_text()
     linked = [row["html"] or row["report"] for row in rows.values() if row["status"] == "ok"]
     assert len(linked) == 2 and all(f'href="{target}"' in page and (outdir / target).is_file() for target in linked)
-    try:
-        import gaitcheck.report.html  # noqa: F401  (written in parallel: HTML only once it exists)
-    except ImportError:
-        pass
-    else:
-        assert all(row["html"].endswith(".html") for row in rows.values() if row["status"] == "ok")
+    good = [row for row in rows.values() if row["status"] == "ok"]
+    reports = outdir / "reports"
+    if find_spec("gaitcheck.report.html"):  # renderers written in parallel: used once they exist
+        assert all(row["html"].endswith(".html") for row in good)
+    if find_spec("gaitcheck.report.csv_report"):
+        assert all((reports / Path(row["report"]).name.replace(".json", ".strides.csv")).is_file() for row in good)
+    if find_spec("gaitcheck.report.annotate"):
+        for row in good:
+            video = Path(row["report"]).name.replace(".json", ".annotated.webm")
+            assert (reports / video).stat().st_size > 1000
+            assert not row["html"] or video in (outdir / row["html"]).read_text()
     assert inference_count(log) == 5  # every readable clip reached the pipeline once
 
 
@@ -152,7 +159,7 @@ def test_second_run_does_no_inference(clips, first_run):
     outdir, log, _ = first_run
     before = inference_count(log)
     records = {p.name: p.read_bytes() for p in (outdir / "state").iterdir()}
-    again = run(["batch", clips, "-o", outdir, "--jobs", "2", "-q"], env={"GAITCHECK_BATCH_INFERENCE_LOG": str(log)})
+    again = run(["batch", clips, "-o", outdir, *FIRST_FLAGS, "-q"], env={"GAITCHECK_BATCH_INFERENCE_LOG": str(log)})
     assert again.returncode == 1
     assert inference_count(log) == before
     assert {p.name: p.read_bytes() for p in (outdir / "state").iterdir()} == records

@@ -29,10 +29,11 @@ def _default_jobs() -> int:
               help="A rules file (TOML) whose tables override the bundled rules.")
 @click.option("--no-html", is_flag=True, help="No HTML page per clip.")
 @click.option("--csv", "with_csv", is_flag=True, help="Also write each clip's per-frame and per-stride CSV (reports/<name>.frames.csv, .strides.csv).")
+@click.option("--annotate", is_flag=True, help="Also write each clip's annotated video (reports/<name>.annotated.webm: skeleton, live angles, rule flags).")
 @click.option("--force", is_flag=True, help="Analyse every clip again, even those already done.")
 @pose_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress display or closing summary (failures are still listed).")
-def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv, force,
+def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv, annotate, force,
           model, stride, max_side, max_persons, person, turn, quiet) -> None:
     """Analyse every clip in PATHS (files, folders searched recursively, globs) into OUTDIR.
 
@@ -57,7 +58,8 @@ def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv
     find_model(model)
     options = dict(model=model, stride=stride, max_side=max_side, max_persons=max_persons,
                    person=person, turn=TURNS[turn])
-    formats = ("json",) + (() if no_html else ("html",)) + (("csv",) if with_csv else ())
+    formats = (("json",) + (() if no_html else ("html",)) + (("csv",) if with_csv else ())
+               + (("annotate",) if annotate else ()))
     settings = Settings(options, rules_path, formats)
     jobs = jobs or _default_jobs()
     if quiet:
