@@ -27,6 +27,7 @@ SYNTH = {
     "front_roll": dict(view="front", seed=407, duration=3.5, roll_deg=-6.0),
     "side_60fps": dict(view="side", direction="left_to_right", seed=408, duration=3.0, fps=60.0),
     "side_short": dict(view="side", direction="right_to_left", seed=409, duration=1.8),
+    "oblique_rtl": dict(view="oblique", direction="right_to_left", seed=410, duration=3.5),
 }
 
 _CACHE: dict[str, LandmarkSeries] = {}
@@ -68,6 +69,17 @@ def mirror(series: LandmarkSeries) -> LandmarkSeries:
     world[..., 0] = -world[..., 0]
     return replace(series, xy=xy, world=world, visibility=series.visibility[:, partner],
                    presence=series.presence[:, partner])
+
+
+def leading_foot_labelled(series: LandmarkSeries, forward_sign: int) -> LandmarkSeries:
+    """The pose model's side-view failure, made on purpose: in every frame the foot further
+    ahead (along `forward_sign`) is called "left" and the other "right" (heel, toe, ankle)."""
+    xy = series.xy.copy()
+    left = [L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.LEFT_ANKLE]
+    right = [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, L.RIGHT_ANKLE]
+    behind = forward_sign * (xy[:, L.LEFT_HEEL, 0] - xy[:, L.RIGHT_HEEL, 0]) < 0
+    xy[np.ix_(behind, left)], xy[np.ix_(behind, right)] = series.xy[np.ix_(behind, right)], series.xy[np.ix_(behind, left)]
+    return replace(series, xy=xy)
 
 
 def every_other_frame(series: LandmarkSeries) -> LandmarkSeries:
