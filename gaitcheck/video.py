@@ -132,7 +132,11 @@ def _why_unreadable(path: Path) -> str:
             text = error.start >= len(sample) - 4  # only a character cut at the sample's end
         if text:
             return "is a text file, not a video"
-    tracks = set(re.findall(rb"hdlr.{8}(vide|soun)", head + tail, re.DOTALL))
+    data = head + tail
+    if head[4:8] == b"ftyp" and b"mdat" in data and b"moov" not in data:
+        return ("is an MP4 without its index (no 'moov' box): the file was cut short, as when a "
+                "recording or a copy did not finish")
+    tracks = set(re.findall(rb"hdlr.{8}(vide|soun)", data, re.DOTALL))
     if tracks == {b"soun"}:
         return "holds sound only, no video track"
     return generic
