@@ -65,6 +65,9 @@ class Corpus:
     def make_truncated_90(self, out):
         return truncate(self["phone"], out, 0.90)
 
+    def make_truncated_no_index(self, out):  # index at the end (OpenCV's writer): cut off with it
+        return truncate(self["walk"], out, 0.50)
+
     def make_flipped_bytes(self, out):  # 40 random bytes of frame data flipped
         data = self["phone"].read_bytes()
         start, stop = frame_data_span(data)
@@ -186,6 +189,7 @@ CASES = [  # case, outcome, words in the error line or a report note
     ("truncated_10", "error", "no decodable video frames"),
     ("truncated_50", "report", "cut short"),
     ("truncated_90", "report", "cut short"),
+    ("truncated_no_index", "error", "cut short"),
     ("flipped_bytes", "report_or_not_analysable", ""),
     ("zero_video_frames", "error", "not a video"),
     ("audio_only", "error", "sound only"),
