@@ -134,7 +134,7 @@ def _why_unreadable(path: Path) -> str:
             return "is a text file, not a video"
     data = head + tail
     if head[4:8] == b"ftyp" and b"mdat" in data and b"moov" not in data:
-        return ("is an MP4 without its index (no 'moov' box): the file was cut short, as when a "
+        return ("is an MP4 without its index (no 'moov' box): damaged or cut short, as when a "
                 "recording or a copy did not finish")
     tracks = set(re.findall(rb"hdlr.{8}(vide|soun)", data, re.DOTALL))
     if tracks == {b"soun"}:
