@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 
 POLL_S = 0.2
 STARTED = "started"  # a worker's acknowledgement that it began a task
+STARTUP_LIMIT_S = 300.0  # a worker that never acknowledges its first clip (stuck starting up)
 
 
 def _worker_main(connection: Connection, function: Callable[[dict], dict],
@@ -65,6 +66,7 @@ class _Worker:
     connection: Connection
     task: dict | None = None
     started: float = 0.0
+    acknowledged: bool = False
     deadline: float = float("inf")
 
 
@@ -131,7 +133,7 @@ class LocalPool:
                             self._stop(worker, kill=True)
                             worker = self._workers[index] = self._start()
                         worker.task = queue.popleft()
-                        worker.started = time.monotonic()
+                        worker.started, worker.acknowledged = time.monotonic(), False
                         worker.deadline = float("inf")  # set when the worker says it started
                         worker.connection.send(worker.task)
                         on_start(worker.task)
@@ -157,6 +159,7 @@ class LocalPool:
                 except (EOFError, OSError):
                     outcome = None
                 if outcome == STARTED:
+                    worker.acknowledged = True
                     worker.started = time.monotonic()
                     worker.deadline = worker.started + self.timeout if self.timeout else float("inf")
                     continue
@@ -169,6 +172,8 @@ class LocalPool:
                 failure = {"status": "crashed", "error": death_reason(worker.process.exitcode)}
             elif time.monotonic() >= worker.deadline:
                 failure = {"status": "timeout", "error": f"took longer than --timeout {self.timeout:g} s"}
+            elif not worker.acknowledged and time.monotonic() - worker.started > STARTUP_LIMIT_S:
+                failure = {"status": "crashed", "error": f"the worker did not start within {STARTUP_LIMIT_S:g} s"}
             else:
                 continue
             seconds = round(time.monotonic() - worker.started, 3)
