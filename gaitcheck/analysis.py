@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from gaitcheck.landmarks import Landmark
-from gaitcheck.metrics import Metric, compute_metrics
+from gaitcheck.metrics import POSE_MODEL_BIAS, Metric, compute_metrics
 from gaitcheck.series import LandmarkSeries, clean, load_series
 
 
@@ -90,7 +90,7 @@ def analyze_series(series: LandmarkSeries, *, facts: ClipFacts | None = None, pe
     view = estimate_view(series)
     levelled = level(series, view)
     events = detect_events(levelled, view)
-    metrics = compute_metrics(levelled, view, events)
+    metrics = compute_metrics(levelled, view, events, bias=POSE_MODEL_BIAS)
     return Analysis(
         input=facts or facts_of(series, series.source), view=view, events=events, metrics=metrics,
         frames_with_subject=series.detected_fraction, persons_seen=persons_seen, series=levelled,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gaitcheck.analysis import Analysis
+from gaitcheck.metrics import POSE_MODEL_BIAS
 from gaitcheck.metrics.arms import arm_angle, elbow_flare
 from gaitcheck.metrics.head import head_forward, head_pitch, head_tilt
 from gaitcheck.metrics.pelvis import hip_tilt
@@ -55,9 +56,10 @@ def walk_of(analysis: Analysis) -> Walk:
 
 
 def frame_series(walk: Walk) -> dict[str, np.ndarray]:
-    """Every per-frame angle the metrics use, by column name, each (T,)."""
+    """Every per-frame angle the metrics use, by column name, each (T,), with the pose
+    model's known bias taken off as the metrics take it off (reports come from its landmarks)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {
+        columns = {
             "trunk_lean_deg": trunk_lean(walk),
             "lateral_trunk_lean_deg": lateral_trunk_lean(walk),
             "head_forward_deg": head_forward(walk),
@@ -71,6 +73,7 @@ def frame_series(walk: Walk) -> dict[str, np.ndarray]:
             "foot_pitch_left_deg": foot_pitch(walk, "left"),
             "foot_pitch_right_deg": foot_pitch(walk, "right"),
         }
+    return {name: values - POSE_MODEL_BIAS.get(name, 0.0) for name, values in columns.items()}
 
 
 def _summary(values: np.ndarray, how: str) -> float:
