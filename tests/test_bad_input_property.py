@@ -164,10 +164,8 @@ def test_batch_with_hostile_file_names_writes_only_inside_its_folder(tmp_path):
 
 
 @pytest.mark.skipif(not batch_available() or sys.platform != "linux", reason="batch, and raw byte names (Linux)")
-@pytest.mark.xfail(strict=True, reason="gaitcheck/batch_summary.py write_summary: a clip name that is not UTF-8 "
-                   "(b'caf\\xe9.mp4') raises UnicodeEncodeError writing summary.csv/index.html: the whole batch "
-                   "ends in 'internal error' with no record (analysis.display_path shows the fix)")
 def test_batch_with_a_name_that_is_not_utf8(tmp_path):
+    """An old camera's Latin-1 name: the batch records it and writes its summary."""
     clips = tmp_path / "in"
     clips.mkdir()
     (clips / os.fsdecode(b"caf\xe9.mp4")).write_text("not a video\n")
