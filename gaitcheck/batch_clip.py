@@ -132,7 +132,8 @@ def process_clip(task: dict) -> dict:
 
         check_readable_file(path)
         _test_hooks(path)
-        analysis = analyze_path(path, extract_options=task["options"])
+        # One process per clip already fills the cores: no time-chunk workers inside it.
+        analysis = analyze_path(path, extract_options={"workers": 1, **task["options"]})
         if task.get("shown_as") and task["shown_as"] != path:  # opened by absolute path on a cluster
             analysis = replace(analysis, input=replace(analysis.input, path=task["shown_as"]))
         results, verdict = judge(_rules(task.get("rules_path")), analysis.metrics)
