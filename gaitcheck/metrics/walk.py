@@ -27,7 +27,7 @@ class Walk:
     xy: np.ndarray  # (T, 33, 2) level pixels
     visibility: np.ndarray  # (T, 33)
     times: np.ndarray  # (T,)
-    forward: np.ndarray  # (T,) +1/−1 inside side passes, NaN elsewhere
+    forward: np.ndarray  # (T,) screen-x sign the body faces inside side passes, NaN elsewhere
     right: np.ndarray  # (T,) +1/−1 inside front/back passes, NaN elsewhere
     facing: np.ndarray  # (T,) bool: inside a pass walking towards the camera
     events: GaitEvents
@@ -55,7 +55,10 @@ def build_walk(series: LandmarkSeries, view: View, events: GaitEvents) -> Walk:
         if view.camera == "oblique":
             continue  # foreshortened both ways: no angle is what it seems; timing still counts
         if walk_pass.direction in SIDE_DIRECTIONS:
-            forward[span] = SIDE_DIRECTIONS[walk_pass.direction]
+            # The way the body faces: someone stepping backwards (sports2d_side_older_woman on
+            # her return) travels one way and faces the other, and posture is about the body.
+            facing = getattr(walk_pass, "facing_sign", 0)
+            forward[span] = facing if facing else SIDE_DIRECTIONS[walk_pass.direction]
         elif walk_pass.direction in FRONTAL_RIGHT:
             right[span] = FRONTAL_RIGHT[walk_pass.direction]
             facing[span] = walk_pass.direction == "towards"

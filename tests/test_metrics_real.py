@@ -1,0 +1,44 @@
+"""Real-clip relations of the metrics (../shared/clips; skipped when absent)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gaitcheck.analysis import analyze_path
+from gaitcheck.metrics.head import head_forward
+from gaitcheck.metrics.walk import build_walk
+
+pytestmark = pytest.mark.clips
+
+
+@pytest.fixture(scope="module")
+def analysed(real_clip):
+    cache = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = analyze_path(real_clip(name))
+        return cache[name]
+
+    return get
+
+
+def test_head_angle_keeps_its_sign_on_a_walk_back_and_forth(analysed):
+    """The older woman steps backwards on her return: a direction taken from travel alone
+    would flip her head angle's sign on that pass."""
+    analysis = analysed("sports2d_side_older_woman.mp4")
+    walk = build_walk(analysis.series, analysis.view, analysis.events)
+    per_frame = head_forward(walk)
+    passes = [p for p in analysis.view.passes if p.direction in ("left_to_right", "right_to_left")]
+    assert len({p.direction for p in passes}) == 2
+    medians = [float(np.nanmedian(per_frame[p.start:p.stop])) for p in passes]
+    assert all(m > 0 for m in medians), medians
+    assert abs(medians[0] - medians[1]) < 10, medians
+
+
+def test_slouched_clip_measures_worse_than_its_normal_twin(analysed):
+    """Same man, room and camera: head forward and head pitch clearly larger when slouched."""
+    normal = analysed("bg_side_normal_01.mp4").metrics
+    slouch = analysed("bg_side_slouch_01.mp4").metrics
+    assert slouch["head_forward_deg"].value > normal["head_forward_deg"].value + 4
+    assert slouch["head_pitch_deg"].value > normal["head_pitch_deg"].value + 8
