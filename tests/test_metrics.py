@@ -124,3 +124,19 @@ def test_metrics_outside_the_view_are_absent_with_a_reason():
     for name in ("lateral_trunk_lean_deg", "pelvic_drop_deg", "elbow_flare_deg", "arm_midline_crossing"):
         assert not metrics[name].present
         assert "front" in metrics[name].reason
+
+
+def test_frontal_tilts_survive_the_pose_model_swapping_left_and_right():
+    """From behind, MediaPipe swaps left and right in some frames; a tilt must not read that
+    as a 180° turn (pelvic drop read 48-91° on such clips before)."""
+    from gaitcheck.landmarks import MIRROR
+
+    truth = json.loads((SAMPLES / "walk_back_hip_drop.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    swapped = series.xy.copy()
+    every_third = np.arange(0, len(series), 3)
+    swapped[every_third] = swapped[every_third][:, list(MIRROR)]
+    original = compute_metrics(series, view, events)
+    relabelled = compute_metrics(replace(series, xy=swapped), view, events)
+    for name in ("pelvic_drop_deg", "shoulder_tilt_deg", "head_tilt_deg"):
+        assert relabelled[name].value == pytest.approx(original[name].value, abs=0.5), name

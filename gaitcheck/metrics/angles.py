@@ -38,9 +38,13 @@ def below_horizontal(vector: np.ndarray, sign: np.ndarray | float) -> np.ndarray
 
 def line_tilt(left: np.ndarray, right: np.ndarray, right_sign: np.ndarray | float) -> np.ndarray:
     """Tilt of the line from the subject's left point to their right one, + when the right end
-    is lower (in the image, y down)."""
+    is lower (in the image, y down), in (−90°, 90°].
+
+    Wrapped to half a turn: the pose model swaps left and right now and then (often from
+    behind), which reverses the vector and would read as a 180° jump, not as a tilt."""
     vector = right - left
-    return np.degrees(np.arctan2(vector[:, 1], right_sign * vector[:, 0]))
+    tilt = np.degrees(np.arctan2(vector[:, 1], right_sign * vector[:, 0]))
+    return 90.0 - np.mod(90.0 - tilt, 180.0)
 
 
 def to_trunk(xy: np.ndarray, start: int, end: int, sign: np.ndarray | float) -> np.ndarray:
