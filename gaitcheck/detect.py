@@ -176,12 +176,14 @@ def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | No
 
     with tempfile.TemporaryDirectory(prefix="gaitcheck-chunks-") as folder:
         outputs = [Path(folder) / f"chunk{k}.npz" for k in range(len(chunks))]
+        logs = [output.with_suffix(".log") for output in outputs]  # a file, not a pipe: it never fills up
         children = []
-        for (start, stop, keep_from), output in zip(chunks, outputs):
+        for (start, stop, keep_from), output, log in zip(chunks, outputs, logs):
             job = {"path": str(path), "settings": settings.__dict__, "start": start, "stop": stop,
                    "keep_from": keep_from, "output": str(output)}
-            children.append(subprocess.Popen([sys.executable, "-m", "gaitcheck.detect", json.dumps(job)],
-                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            with open(log, "w") as errors:
+                children.append(subprocess.Popen([sys.executable, "-m", "gaitcheck.detect", json.dumps(job)],
+                                                 stdout=subprocess.PIPE, stderr=errors, text=True))
         lock = threading.Lock()
 
         def follow(child) -> None:
@@ -194,7 +196,8 @@ def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | No
         for reader in readers:
             reader.start()
         try:
-            failures = [child.stderr.read().strip().splitlines()[-1:] for child in children if child.wait() != 0]
+            failures = [log.read_text(errors="replace").strip().splitlines()[-1:]
+                        for child, log in zip(children, logs) if child.wait() != 0]
         except BaseException:
             for child in children:
                 child.kill()
