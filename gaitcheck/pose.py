@@ -106,6 +106,15 @@ class PoseEstimator:
                 self._landmarker.close()
             self._landmarker = None
 
+    def _infer(self, image, time_ms: float):
+        if self.video:
+            # VIDEO mode needs strictly increasing timestamps; a variable-frame-rate clip can
+            # repeat one, so nudge it forward by a millisecond.
+            stamp = max(int(round(time_ms)), self._last_ms + 1)
+            self._last_ms = stamp
+            return self._landmarker.detect_for_video(image, stamp)
+        return self._landmarker.detect(image)
+
     def detect(self, rgb: np.ndarray, time_ms: float = 0.0, frame_size: tuple[int, int] | None = None) -> list[Pose]:
         """Poses in `rgb` (H×W×3 uint8, RGB); pixel coordinates in a frame of `frame_size` (w, h)."""
         import mediapipe as mp
@@ -113,22 +122,16 @@ class PoseEstimator:
         if self._landmarker is None:
             raise RuntimeError("PoseEstimator is closed")
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._quiet:
+        if self._quiet or not self.video:
             # MediaPipe logs a harmless one-off projection warning at the first frame in which
-            # it finds someone; keep stderr quiet until then.
+            # it finds someone, and in still-image mode (odd-sized crops of the second look,
+            # orientation stills) now and then a LiteRT note about copying an unaligned input
+            # tensor; keep stderr quiet then. No progress display runs during those stages.
             with _quiet_stderr():
-                self._quiet = False
-                poses = self.detect(rgb, time_ms, frame_size)
-            self._quiet = not poses
-            return poses
-        if self.video:
-            # VIDEO mode needs strictly increasing timestamps; a variable-frame-rate clip can
-            # repeat one, so nudge it forward by a millisecond.
-            stamp = max(int(round(time_ms)), self._last_ms + 1)
-            self._last_ms = stamp
-            result = self._landmarker.detect_for_video(image, stamp)
+                result = self._infer(image, time_ms)
+            self._quiet = self._quiet and not result.pose_landmarks
         else:
-            result = self._landmarker.detect(image)
+            result = self._infer(image, time_ms)
         width, height = frame_size or (rgb.shape[1], rgb.shape[0])
         return [
             _to_pose(landmarks, world, width, height)
