@@ -171,7 +171,6 @@ def _zeni_events(series: LandmarkSeries, one: Pass, scale: float) -> tuple[dict,
     hs_frames, hs_weights = hs_frames[order], hs_weights[order]
     fine = {int(f): float(o) for f, o in zip(hs_frames, _vertex(lead, hs_frames))}
     fine.update({-1 - int(f): float(o) for f, o in zip(to_frames, _vertex(-trail, to_frames))})
-    xy = series.xy.astype(float)[one.start:one.stop]
     sides = np.empty(len(hs_frames), dtype=object)
     agree = []
     gaps = np.diff(hs_frames)

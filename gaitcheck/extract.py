@@ -5,7 +5,6 @@ this module orients the clip, picks the walker and builds the series.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +16,13 @@ from gaitcheck.orientation import Orientation, vote
 from gaitcheck.pose import Pose, PoseEstimator
 from gaitcheck.series import LandmarkSeries, empty_series
 from gaitcheck.refine import look_again, predict_boxes
-from gaitcheck.detect import Settings, default_workers, detect_all
+from gaitcheck.detect import Progress, Settings, default_workers, detect_all
 from gaitcheck.track import Candidate, assign_tracks, body_height, hip_centre, rank_walkers, stitch
 
 DEFAULT_MAX_SIDE = 1280
 ORIENTATION_SAMPLES = 8
 MIN_TRACK_FRAMES = 5  # a track shorter than this is noise (a flicker), not a person
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

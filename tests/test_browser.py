@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from pathlib import Path
 
 import pytest
 from sample_reports import REPO, run_analyze, sample_series
