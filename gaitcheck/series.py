@@ -151,13 +151,18 @@ def clean(series: LandmarkSeries, cutoff_hz: float = DEFAULT_CUTOFF_HZ, max_gap_
 _ARRAYS = ("times", "frame_index", "xy", "visibility", "presence", "world", "detected")
 
 
-def save_series(series: LandmarkSeries, path: str | Path) -> Path:
-    """Write the series as compressed .npz, atomically (no half-written file on failure)."""
+def save_series(series: LandmarkSeries, path: str | Path, *, extra: dict | None = None) -> Path:
+    """Write the series as compressed .npz, atomically (no half-written file on failure).
+
+    `extra`: JSON-able facts kept beside the series (the series cache stores the clip's facts
+    there); `load_series_extra` gives them back, `load_series` ignores them."""
     path = Path(path)
     facts = {
         "format": FORMAT, "version": FORMAT_VERSION, "width": series.width, "height": series.height,
         "fps": series.fps, "source": series.source, "turn": series.turn, "processing": series.processing,
     }
+    if extra is not None:
+        facts["extra"] = extra
     with atomic_path(path) as temp:
         with open(temp, "wb") as handle:
             np.savez_compressed(
@@ -168,6 +173,11 @@ def save_series(series: LandmarkSeries, path: str | Path) -> Path:
 
 def load_series(path: str | Path) -> LandmarkSeries:
     """Read a series saved by `save_series`; a wrong or damaged file gets a one-line error."""
+    return load_series_extra(path)[0]
+
+
+def load_series_extra(path: str | Path) -> tuple[LandmarkSeries, dict]:
+    """Read a series saved by `save_series` and the `extra` facts saved with it ({} if none)."""
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -181,10 +191,12 @@ def load_series(path: str | Path) -> LandmarkSeries:
         raise InputError(path, "is not a gaitcheck landmark series")
     if facts.get("version") != FORMAT_VERSION:
         raise InputError(path, f"is series format v{facts.get('version')}; this gaitcheck reads v{FORMAT_VERSION}")
+    extra = facts.get("extra", {})
     try:
-        return LandmarkSeries(
+        series = LandmarkSeries(
             **arrays, width=int(facts["width"]), height=int(facts["height"]), fps=float(facts["fps"]),
             source=facts.get("source", ""), turn=int(facts.get("turn", 0)), processing=facts.get("processing", {}),
         )
+        return series, extra if isinstance(extra, dict) else {}
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(path, f"is a damaged gaitcheck landmark series (bad or missing {error})") from None
