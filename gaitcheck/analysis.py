@@ -115,23 +115,26 @@ def decoding_notes(frame_index, announced: int, stride: int = 1) -> list[str]:
 
 
 def analyze_path(path: str | Path, *, extract_options: dict | None = None, progress=None,
-                 save_series_to: str | Path | None = None) -> Analysis:
-    """Analyse a clip, or a saved `.npz` series without running the pose model."""
+                 save_series_to: str | Path | None = None, use_cache: bool = True) -> Analysis:
+    """Analyse a clip, or a saved `.npz` series without running the pose model.
+
+    A clip's raw series comes from the series cache when it was extracted before with the same
+    options (see cache.py; `use_cache=False` skips it); `extract_options` may hold `fast=True`
+    (see fast.py)."""
+    from gaitcheck.cache import cached_walk
+    from gaitcheck.fast import fast_options
     from gaitcheck.series import save_series
 
     if is_series_file(path):
         series = load_series(path)
         return analyze_series(series, facts=facts_of(series, str(path)))
-    from gaitcheck.extract import extract
-
-    found = extract(path, progress=progress, **(extract_options or {}))
-    notes = decoding_notes(found.series.frame_index, found.info.frame_count,
-                           (extract_options or {}).get("stride", 1))
-    if found.orientation.turn:
-        notes.append(f"stored sideways without a rotation flag: {found.orientation.reason}")
+    options = fast_options(path, extract_options or {})
+    found = cached_walk(path, options, progress=progress, use_cache=use_cache)
+    notes = decoding_notes(found.series.frame_index, found.frame_count, options.get("stride", 1))
+    if found.turn_reason:
+        notes.append(f"stored sideways without a rotation flag: {found.turn_reason}")
     cleaned = clean(found.series)
     if save_series_to:
         save_series(cleaned, save_series_to)
-    info = found.info
-    facts = ClipFacts(display_path(info.path), info.fps, found.frames_read, info.duration_s, cleaned.width, cleaned.height)
+    facts = ClipFacts(display_path(path), found.fps, found.frames_read, found.duration_s, cleaned.width, cleaned.height)
     return analyze_series(cleaned, facts=facts, persons_seen=found.persons_seen, notes=notes)

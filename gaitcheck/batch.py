@@ -44,6 +44,7 @@ class Settings:
     options: dict  # extract options (model, stride, max_side, max_persons, person, turn)
     rules_path: str | None = None
     formats: tuple[str, ...] = ("json", "html")  # and "csv", "annotate" on request
+    use_cache: bool = True  # read and write the series cache (never changes a result: not in the key)
 
 
 def settings_key(settings: Settings) -> str:
@@ -216,7 +217,8 @@ def _size(clip: Clip) -> int:
 
 def task_of(clip: Clip, settings: Settings) -> dict:
     return {"path": clip.path, "stem": clip.stem, "options": settings.options,
-            "rules_path": settings.rules_path, "formats": list(settings.formats)}
+            "rules_path": settings.rules_path, "formats": list(settings.formats),
+            "use_cache": settings.use_cache}
 
 
 def run_batch(clips: list[Clip], outdir: Path, settings: Settings, *, jobs: int = 1,

@@ -133,7 +133,8 @@ def process_clip(task: dict) -> dict:
         check_readable_file(path)
         _test_hooks(path)
         # One process per clip already fills the cores: no time-chunk workers inside it.
-        analysis = analyze_path(path, extract_options={"workers": 1, **task["options"]})
+        analysis = analyze_path(path, extract_options={"workers": 1, **task["options"]},
+                                use_cache=task.get("use_cache", True))
         if task.get("shown_as") and task["shown_as"] != path:  # opened by absolute path on a cluster
             analysis = replace(analysis, input=replace(analysis.input, path=task["shown_as"]))
         results, verdict = judge(_rules(task.get("rules_path")), analysis.metrics)

@@ -32,6 +32,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# --- the series cache: each test its own ----------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_series_cache(tmp_path_factory):
+    """Module- and session-scoped fixtures run before the per-test cache below: give them a
+    scratch cache too, so no test reads or fills the user's ~/.cache."""
+    old = os.environ.get("GAITCHECK_CACHE_DIR")
+    os.environ["GAITCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("series-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GAITCHECK_CACHE_DIR", None)
+    else:
+        os.environ["GAITCHECK_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True)
+def series_cache(tmp_path_factory, monkeypatch) -> Path:
+    """An empty series cache folder for this test ($GAITCHECK_CACHE_DIR, also seen by subprocesses)."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("GAITCHECK_CACHE_DIR", str(folder))
+    return folder
+
+
 # --- real clips -------------------------------------------------------------------------------
 
 

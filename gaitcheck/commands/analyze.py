@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from gaitcheck.commands.options import TURNS, pose_options
+from gaitcheck.commands.options import TURNS, check_fast, pose_options, speed_options
 
 FAIL_ON = {"warn": ("warn", "fail"), "fail": ("fail",)}
 
@@ -68,9 +68,10 @@ def write_outputs(analyses: list, document: dict, *, json_path: str | None, csv_
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=None,
               help="Exit with code 5 when any rule reaches this status (warn: warn or fail), after writing every output.")
 @pose_options
+@speed_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
 def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series, rules_path, fail_on, model, stride, max_side, max_persons,
-            person, turn, quiet) -> None:
+            person, turn, fast, no_cache, quiet) -> None:
     """Measure the posture and gait of the walker in CLIP (a video, or a saved .npz series).
 
     Give two clips of the same walk (a side view and a front or back view) to judge every rule
@@ -89,6 +90,7 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
     from gaitcheck.rules import judge, load_rules
     from gaitcheck.video import check_readable_file
 
+    check_fast(fast, stride)
     for clip in clips:
         check_readable_file(clip)
     if save_series and len(clips) > 1:
@@ -105,13 +107,14 @@ def analyze(clips, json_path, csv_target, html_path, annotate_path, save_series,
         check_output_path(video)
         check_not_input(video, *clips)
     options = dict(model=model, stride=stride, max_side=max_side, max_persons=max_persons,
-                   person=person, turn=TURNS[turn])
+                   person=person, turn=TURNS[turn], fast=fast)
     if not all(is_series_file(clip) for clip in clips):
         find_model(model)
     analyses = []
     for clip in clips:
         with frame_progress(clip, quiet or json_path == "-") as progress:
-            analyses.append(analyze_path(clip, extract_options=options, progress=progress, save_series_to=save_series))
+            analyses.append(analyze_path(clip, extract_options=options, progress=progress, save_series_to=save_series,
+                                         use_cache=not no_cache))
     sources = [clip_of(analysis) for analysis in analyses] if videos else []
     for clip, source in zip(clips, sources):
         if source is None:

@@ -5,7 +5,7 @@ import os
 
 import click
 
-from gaitcheck.commands.options import TURNS, pose_options
+from gaitcheck.commands.options import TURNS, check_fast, pose_options, speed_options
 
 
 def _default_jobs() -> int:
@@ -32,9 +32,10 @@ def _default_jobs() -> int:
 @click.option("--annotate", is_flag=True, help="Also write each clip's annotated video (reports/<name>.annotated.webm: skeleton, live angles, rule flags).")
 @click.option("--force", is_flag=True, help="Analyse every clip again, even those already done.")
 @pose_options
+@speed_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress display or closing summary (failures are still listed).")
 def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv, annotate, force,
-          model, stride, max_side, max_persons, person, turn, quiet) -> None:
+          model, stride, max_side, max_persons, person, turn, fast, no_cache, quiet) -> None:
     """Analyse every clip in PATHS (files, folders searched recursively, globs) into OUTDIR.
 
     Each clip gets reports/<name>.json (and .html); OUTDIR/summary.csv and OUTDIR/index.html
@@ -51,16 +52,17 @@ def batch(paths, outdir, jobs, timeout, scheduler, rules_path, no_html, with_csv
     from gaitcheck.model import find_model
     from gaitcheck.rules import load_rules
 
+    check_fast(fast, stride)
     clips = find_clips(list(paths))
     if not clips:
         raise InputError(None, "no video clips found in " + ", ".join(paths))
     load_rules(rules_path)  # a bad rules file is a usage error before any work
     find_model(model)
     options = dict(model=model, stride=stride, max_side=max_side, max_persons=max_persons,
-                   person=person, turn=TURNS[turn])
+                   person=person, turn=TURNS[turn], **({"fast": True} if fast else {}))
     formats = (("json",) + (() if no_html else ("html",)) + (("csv",) if with_csv else ())
                + (("annotate",) if annotate else ()))
-    settings = Settings(options, rules_path, formats)
+    settings = Settings(options, rules_path, formats, use_cache=not no_cache)
     jobs = jobs or _default_jobs()
     if quiet:
         outcome = run_batch(clips, Path(outdir), settings, jobs=jobs, timeout=timeout,
