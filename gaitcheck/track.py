@@ -171,6 +171,10 @@ def rank_walkers(
     return sorted(candidates, key=lambda c: c.score, reverse=True)
 
 
+STEADY_POSES = 15  # poses at a track's end whose median size stands for that end
+EDGE = 0.05  # share of the frame width: a body whose hips are this close to a side has left
+
+
 def stitch(
     tracks: Sequence[Track],
     chosen: int,
@@ -223,7 +227,9 @@ def _steady_pose(track: Track, detections, before: int | None = None, last: bool
     to the track's median: the end of a track is often a half-hidden, badly fitted body."""
     pairs = [(f, p) for f, p in zip(track.frames, track.poses) if before is None or f < before]
     poses = [detections[f][p].xy for f, p in (reversed(pairs) if last else pairs)]
-    typical = float(np.median([body_height(xy) for xy in poses]))
+    # typical size near that end, not over the whole track: walking towards the camera a
+    # body can triple in height from one end of its track to the other
+    typical = float(np.median([body_height(xy) for xy in poses[:STEADY_POSES]]))
     for xy in poses:
         if 0.7 <= body_height(xy) / typical <= 1.4:
             return xy
@@ -244,12 +250,14 @@ def _continues(merged: Track, other: Track, detections, times, max_gap_s, max_sp
     size_end, size_start = body_height(end), body_height(start)
     if not 0.6 <= size_start / size_end <= 1.67:
         return False
+    xs = hip_centre(end)[0], hip_centre(start)[0]
+    if frame_width:
+        margin = 0.2 * frame_width
+        same_edge = all(x < margin for x in xs) or all(x > frame_width - margin for x in xs)
+        if not EDGE * frame_width <= xs[0] <= (1 - EDGE) * frame_width:
+            return same_edge  # it left the picture: it can only come back by the same edge
     scale = (size_end + size_start) / 2
     distance = float(np.hypot(*(hip_centre(start) - hip_centre(end)))) / scale
     if distance <= 0.5 + max_speed * gap:
         return True
-    if frame_width:  # left by one edge and came back by the same edge
-        margin = 0.2 * frame_width
-        xs = hip_centre(end)[0], hip_centre(start)[0]
-        return all(x < margin for x in xs) or all(x > frame_width - margin for x in xs)
-    return False
+    return bool(frame_width) and same_edge  # left by one edge and came back by the same edge

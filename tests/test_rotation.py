@@ -81,5 +81,8 @@ def test_flagless_rotated_clip_is_extracted_upright(real_clip):
     hips = np.nanmean(series.xy[seen][:, HIPS], axis=1)
     upright = (hips[:, 1] - shoulders[:, 1]) > 2 * np.abs(hips[:, 0] - shoulders[:, 0])
     assert upright.mean() > 0.9, f"trunk upright in only {upright.mean():.0%} of detected frames"
-    inside = (series.xy[seen][..., 0] >= -50) & (series.xy[seen][..., 0] <= series.width + 50)
-    assert inside[:, HIPS].all(), "coordinates must be in the upright frame's pixels"
+    # in the upright frame's pixels (720 wide), not the stored frame's (1280 wide); a walker
+    # leaving by the side has a hip a little outside the picture in the last frames
+    hip_x = series.xy[seen][:, HIPS, 0]
+    inside = (hip_x >= -50) & (hip_x <= series.width + 50)
+    assert inside.mean() > 0.95 and np.all(hip_x < 1.25 * series.width), "coordinates must be in the upright frame"

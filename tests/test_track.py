@@ -1,0 +1,61 @@
+"""Joining a walker's track across a gap: the same person coming back, never someone else."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gaitcheck.landmarks import Landmark
+from gaitcheck.pose import Pose
+from gaitcheck.track import Track, stitch
+
+WIDTH = 720
+FPS = 30.0
+
+
+def figure(x: float, height: float) -> Pose:
+    """A standing stick figure with its hips at (x, 600) and `height` shoulder-to-ankle pixels."""
+    xy = np.full((33, 2), np.nan, dtype=np.float32)
+    for side in ("LEFT", "RIGHT"):
+        xy[Landmark[f"{side}_SHOULDER"]] = (x, 600 - height * 0.45)
+        xy[Landmark[f"{side}_HIP"]] = (x, 600)
+        xy[Landmark[f"{side}_KNEE"]] = (x, 600 + height * 0.27)
+        xy[Landmark[f"{side}_ANKLE"]] = (x, 600 + height * 0.55)
+    xy = np.nan_to_num(xy, nan=float(x))
+    zeros = np.zeros(33, dtype=np.float32)
+    return Pose(xy, zeros, zeros + 1, zeros + 1, np.zeros((33, 3), dtype=np.float32))
+
+
+def two_tracks(first: list[tuple[float, float]], gap: int, second: list[tuple[float, float]]):
+    """Detections for one track of `first` (x, height) poses, `gap` empty frames, then `second`."""
+    detections = [[figure(*p)] for p in first] + [[] for _ in range(gap)] + [[figure(*p)] for p in second]
+    n1 = len(first)
+    tracks = [Track(list(range(n1)), [0] * n1),
+              Track(list(range(n1 + gap, len(detections))), [0] * len(second))]
+    return tracks, detections, np.arange(len(detections)) / FPS
+
+
+def walk(x0: float, x1: float, h0: float, h1: float, frames: int = 40) -> list[tuple[float, float]]:
+    return list(zip(np.linspace(x0, x1, frames), np.linspace(h0, h1, frames)))
+
+
+@pytest.mark.parametrize("case, joined", [
+    # hidden behind a pillar mid-frame for a third of a second: the same walker
+    ("occluded", True),
+    # left by the right edge, turned, came back by the right edge two seconds later
+    ("re-entry", True),
+    # walked towards the camera out by the right edge (growing from 165 to 445 px); a smaller
+    # person already further back appears mid-frame a quarter second later: someone else
+    ("someone-else", False),
+    # left by the right edge and "came back" by the left edge: someone else
+    ("other-edge", False),
+])
+def test_stitch_joins_only_the_same_person(case, joined):
+    first, gap, second = {
+        "occluded": (walk(100, 330, 300, 300), 10, walk(370, 600, 300, 300)),
+        "re-entry": (walk(300, 715, 300, 300), 60, walk(700, 400, 300, 300)),
+        "someone-else": (walk(240, 732, 165, 445), 8, walk(419, 712, 264, 412)),
+        "other-edge": (walk(300, 715, 300, 300), 60, walk(10, 300, 300, 300)),
+    }[case]
+    tracks, detections, times = two_tracks(first, gap, second)
+    merged = stitch(tracks, 0, detections, times, frame_width=WIDTH)
+    assert (len(merged.frames) == len(first) + len(second)) is joined
