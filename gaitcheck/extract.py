@@ -19,7 +19,7 @@ from gaitcheck.refine import look_again, predict_boxes
 from gaitcheck.detect import Progress, Settings, default_workers, detect_all
 from gaitcheck.track import Candidate, assign_tracks, body_height, hip_centre, rank_walkers, stitch
 
-DEFAULT_MAX_SIDE = 1280
+DEFAULT_MAX_SIDE = 1920  # 1080p goes in as decoded (MediaPipe scales its own crops); 4K is halved
 ORIENTATION_SAMPLES = 8
 MIN_TRACK_FRAMES = 5  # a track shorter than this is noise (a flicker), not a person
 
@@ -64,6 +64,17 @@ def find_orientation(path: str | Path, info: video.VideoInfo, model: str | Path 
     return Orientation(best[1], len(stills), best[0], f"people found only when turned {best[1]}° clockwise")
 
 
+MIN_UPRIGHT_BODIES = 5  # upright bodies the pose pass must find to settle the orientation
+
+
+def _upright_from_pass(poses: list[list[Pose]]) -> Orientation | None:
+    """Orientation 0 when the pass as stored found bodies standing up; None when unsure."""
+    turn, bodies = vote(poses)
+    if turn == 0 and bodies >= MIN_UPRIGHT_BODIES:
+        return Orientation(0, len(poses), bodies, "upright")
+    return None
+
+
 def extract(
     path: str | Path,
     *,
@@ -81,20 +92,31 @@ def extract(
 
     `turn=None` detects a missing rotation flag; pass 0/90/180/270 to force one.
     `second_look` zooms in on frames where the walker went missing (see refine.py).
-    `workers` processes share the pose pass (None: one per core for long clips, see detect.py).
+    `workers` threads share the pose pass (None: one per core unless the clip is very short, see detect.py).
     Raises NotAnalysableError when the clip has no frames or nobody is found.
     """
     path = Path(path)
     info = video.probe(path)
+    chunks = default_workers(info) if workers is None else workers
+
+    def detect(turn_: int):
+        upright_ = (info.height, info.width) if turn_ in (90, 270) else (info.width, info.height)
+        settings = Settings(None if model is None else str(model), stride, turn_, max_side, max_persons, upright_)
+        return upright_, detect_all(path, info, settings, workers=chunks, progress=progress)
+
     if turn is None:
-        orientation = find_orientation(path, info, model)
+        # Most clips stand upright: run the pass as stored and look at the bodies it found;
+        # only when they lie on their side, or nobody is found, search for a turn (and run
+        # the pass again turned).
+        upright, found = detect(0)
+        orientation = _upright_from_pass(found.poses)
+        if orientation is None:
+            orientation = find_orientation(path, info, model)
+            if orientation.turn:
+                upright, found = detect(orientation.turn)
     else:
         orientation = Orientation(turn % 360, 0, 0, f"turned {turn % 360}° clockwise as asked")
-    upright = (info.height, info.width) if orientation.turn in (90, 270) else (info.width, info.height)
-    settings = Settings(None if model is None else str(model), stride, orientation.turn, max_side,
-                        max_persons, upright)
-    found = detect_all(path, info, settings, workers=default_workers(info) if workers is None else workers,
-                       progress=progress)
+        upright, found = detect(orientation.turn)
     times, indices, detections = found.times, found.indices, found.poses
     if not times:
         raise NotAnalysableError(path, "holds no decodable video frames")
