@@ -26,6 +26,7 @@ BOX_SIDE = 2.4  # crop side in body heights (shoulder→ankle), around the hips
 GROWTH_PER_S = 0.6  # extra body heights of crop per second away from a sighting
 MAX_SIDE = 3.6
 SAME_PERSON = 0.5  # hips closer than this many body heights belong to one person
+READ_THROUGH = 60  # frames between two wanted ones below which decoding on beats a seek
 
 
 @dataclass(frozen=True)
@@ -112,26 +113,39 @@ def look_again(
     if not boxes:
         return {}
     wanted = {frame_index[k]: k for k in boxes}
-    last = max(wanted)
     found: dict[int, Pose] = {}
     with PoseEstimator(model, max_persons=1, video=False) as estimator:
-        for frame in video.frames(path, turn=turn, stop=last + 1):
-            k = wanted.get(frame.index)
-            if k is None:
-                continue
-            box = boxes[k]
-            scale = frame.image.shape[1] / frame_size[0]
-            cut, left, top = crop(frame.image, box, scale)
-            if cut.size == 0:
-                continue
-            side_px = cut.shape[1]
-            poses = estimator.detect(cv2.cvtColor(cut, cv2.COLOR_BGR2RGB))
-            for pose in poses:
-                mapped = _to_frame(pose, side_px / box.side, left, top)
-                if _plausible(mapped, box) and not _someone_else(mapped, (others or {}).get(k, [])):
-                    found[k] = mapped
-                    break
+        for first, last in stretches(sorted(wanted)):
+            for frame in video.frames(path, turn=turn, start=first, stop=last + 1):
+                k = wanted.get(frame.index)
+                if k is None:
+                    continue
+                box = boxes[k]
+                scale = frame.image.shape[1] / frame_size[0]
+                cut, left, top = crop(frame.image, box, scale)
+                if cut.size == 0:
+                    continue
+                side_px = cut.shape[1]
+                poses = estimator.detect(cv2.cvtColor(cut, cv2.COLOR_BGR2RGB))
+                for pose in poses:
+                    mapped = _to_frame(pose, side_px / box.side, left, top)
+                    if _plausible(mapped, box) and not _someone_else(mapped, (others or {}).get(k, [])):
+                        found[k] = mapped
+                        break
     return found
+
+
+def stretches(indices: Sequence[int], join_within: int = READ_THROUGH) -> list[tuple[int, int]]:
+    """Sorted frame indices as (first, last) runs to decode: indices closer than
+    `join_within` frames share a run (reading on is cheaper than seeking, which decodes from
+    the keyframe before), farther ones start a new run with a seek."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and index - runs[-1][1] <= join_within:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
 def _to_frame(pose: Pose, pixels_per_frame_pixel: float, left: float, top: float) -> Pose:
