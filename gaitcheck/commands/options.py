@@ -32,8 +32,8 @@ def speed_options(command):
     command = click.option("--no-cache", "no_cache", is_flag=True,
                            help="Neither read nor write the series cache (always run the pose model).")(command)
     return click.option("--fast", is_flag=True,
-                        help="Analyse fewer frames (every second one of a 30 fps clip: at least 15 per second); "
-                             "about twice as fast, metrics within the accuracy targets. Not with --stride.")(command)
+                        help="Analyse fewer frames, keeping at least 24 per second (a 60 fps clip: every second "
+                             "frame, about twice as fast; 25-30 fps clips: every frame). Not with --stride.")(command)
 
 
 def check_fast(fast: bool, stride: int) -> None:
