@@ -10,9 +10,10 @@ exactly once, and the tracks are joined afterwards by the ordinary tracking step
 
 People census: looking for two people costs the detector on every frame (MediaPipe skips its
 detector only while it tracks as many people as it looks for): about a third more per frame.
-So a chunk tracks one person and, three times a second (`CENSUS_S`), asks a still-image
-landmarker with a lower detection threshold how many people the frame holds; from the first
-frame with two, the chunk looks for `max_persons` on every frame. The lower threshold matters:
+So a chunk tracks one person and, three times a second (`CENSUS_S`), paints that person out
+of the frame and asks a still-image landmarker with a lower detection threshold whether anyone
+else is there; from the first frame with two people, the chunk looks for `max_persons` on
+every frame. The lower threshold matters:
 far-off people that the detector finds at 0.5 only now and then (which was enough when it ran
 on every frame) show up at 0.3 in most frames (sports2d_demo_2persons: 2 people in 1 of 23
 sampled frames at 0.5, in 12 of 23 at 0.3). A lone walker costs about a tenth more than
@@ -112,7 +113,11 @@ def _rgb_frames(path: Path, **options) -> Iterator[tuple[video.Frame, np.ndarray
 
 
 class _Census:
-    """Counts the people in a frame now and then, in still-image mode (full detector)."""
+    """Looks for people other than the ones being tracked, now and then, in still-image mode.
+
+    The tracked people are painted out first, so that on a clip with one walker the
+    still-image landmarker runs only its detector (which finds nobody): a census then costs
+    a few milliseconds instead of a full second pose."""
 
     def __init__(self, model: str | None, max_persons: int) -> None:
         self._estimator = PoseEstimator(model, max_persons=max_persons, video=False,
@@ -122,12 +127,33 @@ class _Census:
     def due(self, time_s: float) -> bool:
         return time_s >= self._next_s
 
-    def count(self, rgb: np.ndarray, time_s: float) -> int:
+    def others(self, rgb: np.ndarray, time_s: float, tracked: list[Pose], frame_size: tuple[int, int]) -> int:
+        """How many people the frame holds besides `tracked` (poses in frame_size pixels)."""
         self._next_s = time_s + CENSUS_S
+        if tracked:
+            rgb = paint_out(rgb, [pose.xy for pose in tracked], rgb.shape[1] / frame_size[0])
         return len(drop_duplicates(self._estimator.detect(rgb)))
 
     def close(self) -> None:
         self._estimator.close()
+
+
+def paint_out(rgb: np.ndarray, bodies: list[np.ndarray], scale: float, margin: float = 0.15) -> np.ndarray:
+    """A copy of the image with each body's landmark box (grown by `margin` of its size on
+    every side) filled with mid-grey; landmarks in pixels of a frame `1/scale` times the image."""
+    out = rgb.copy()
+    height, width = out.shape[:2]
+    for xy in bodies:
+        points = xy[np.isfinite(xy).all(axis=1)] * scale
+        if len(points) == 0:
+            continue
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        grow = margin * max(x1 - x0, y1 - y0)
+        left, top = max(int(x0 - grow), 0), max(int(y0 - grow), 0)
+        right, bottom = min(int(np.ceil(x1 + grow)), width), min(int(np.ceil(y1 + grow)), height)
+        if right > left and bottom > top:
+            out[top:bottom, left:right] = 128
+    return out
 
 
 def detect_range(
@@ -146,12 +172,15 @@ def detect_range(
         for frame, rgb in frames:
             if cancel is not None and cancel.is_set():
                 break
-            if census is not None and census.due(frame.time_s) and census.count(rgb, frame.time_s) > 1:
-                census.close()
-                census = None
-                estimator.close()
-                estimator = PoseEstimator(settings.model, max_persons=settings.max_persons, video=True)
             poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
+            if census is not None and census.due(frame.time_s):
+                if len(poses) + census.others(rgb, frame.time_s, poses, settings.frame_size) > 1:
+                    # someone else is about: from this frame on, look for everyone
+                    census.close()
+                    census = None
+                    estimator.close()
+                    estimator = PoseEstimator(settings.model, max_persons=settings.max_persons, video=True)
+                    poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
             if frame.index < keep_from:
                 continue
             found.indices.append(frame.index)

@@ -10,6 +10,7 @@ the crop in still-image mode. A find counts only if it is where and as big as pr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,14 +109,30 @@ def look_again(
     `others` holds, per analysed frame, the hip centres of the other people the first pass
     found: a find standing on one of them is that person, not the walker.
     """
-    import cv2
-
     if not boxes:
         return {}
     wanted = {frame_index[k]: k for k in boxes}
+    runs = stretches(sorted(wanted))
+    # Two halves of the work side by side: decoding and the model both release the GIL.
+    halves = [runs[: (len(runs) + 1) // 2], runs[(len(runs) + 1) // 2:]] if len(runs) > 1 else [runs]
+
+    def look(part: list[tuple[int, int]]) -> dict[int, Pose]:
+        return _look_in(path, part, wanted, boxes, frame_size, turn, model, others or {})
+
+    with ThreadPoolExecutor(max_workers=len(halves)) as pool:
+        found: dict[int, Pose] = {}
+        for part in pool.map(look, halves):
+            found.update(part)
+    return found
+
+
+def _look_in(path, runs, wanted: dict[int, int], boxes: dict[int, Box], frame_size, turn, model,
+             others: dict[int, list[np.ndarray]]) -> dict[int, Pose]:
+    import cv2
+
     found: dict[int, Pose] = {}
     with PoseEstimator(model, max_persons=1, video=False) as estimator:
-        for first, last in stretches(sorted(wanted)):
+        for first, last in runs:
             for frame in video.frames(path, turn=turn, start=first, stop=last + 1):
                 k = wanted.get(frame.index)
                 if k is None:
@@ -129,7 +146,7 @@ def look_again(
                 poses = estimator.detect(cv2.cvtColor(cut, cv2.COLOR_BGR2RGB))
                 for pose in poses:
                     mapped = _to_frame(pose, side_px / box.side, left, top)
-                    if _plausible(mapped, box) and not _someone_else(mapped, (others or {}).get(k, [])):
+                    if _plausible(mapped, box) and not _someone_else(mapped, others.get(k, [])):
                         found[k] = mapped
                         break
     return found

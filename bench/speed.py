@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Is `gaitcheck analyze` near this machine's limit on a long 1080p clip? One run, ratios.
+
+    python bench/speed.py [CLIP] [--runs N]
+
+Times, each as its own command (what a user waits for, interpreter start-up included):
+  (a) decoding alone: an OpenCV read loop;
+  (b) a plain MediaPipe loop: decode → RGB → PoseLandmarker.detect_for_video, one pose, the
+      bundled full model, every frame at full resolution (what a hand-written script does);
+  (c) `gaitcheck analyze CLIP --json OUT --no-cache -q`: the whole job, every frame.
+and prints
+  - (c)/(b): frame rate of gaitcheck over the plain loop (issue #7 asks ≥ 1.8×);
+  - the machine's limit: the plain loop's CPU time per frame (decoding + inference) spread
+    over all cores, and (c) as a share of it (issue #7 asks ≥ 90%).
+Each command runs `--runs` times (default 2, interleaved) and the faster run counts: these
+machines are shared, and a neighbour's burst only ever slows a run down.
+
+Without CLIP it builds a ≥ 20 s 1080p 30 fps side-view clip in a temporary folder: from
+../shared/clips/sports2d_side_older_woman.mp4 (upscaled, her walk and its reverse, so she
+stays in view), or, when that folder is absent, a `gaitcheck synth` walker.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE = REPO.parent / "shared" / "clips" / "sports2d_side_older_woman.mp4"
+
+
+def build_clip(folder: Path) -> Path:
+    """A ≥ 20 s 1920×1080 30 fps H.264 side-view walk."""
+    clip = folder / "walk_1080p.mp4"
+    if SOURCE.is_file():
+        import imageio_ffmpeg
+
+        graph = ("[0:v]trim=start_frame=22:end_frame=346,setpts=PTS-STARTPTS,scale=1920:1080,split[a][b];"
+                 "[b]reverse[r];[a][r]concat=n=2:v=1[out]")
+        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(SOURCE), "-filter_complex", graph,
+                   "-map", "[out]", "-r", "30", "-an", "-c:v", "libx264", "-preset", "fast", "-crf", "20",
+                   "-pix_fmt", "yuv420p", str(clip)]
+    else:
+        command = [sys.executable, "-m", "gaitcheck", "synth", str(clip), "--duration", "22",
+                   "--size", "1920x1080", "--fps", "30", "--seed", "7"]
+    subprocess.run(command, check=True, capture_output=True)
+    return clip
+
+
+def decode_loop(clip: str) -> dict:
+    import cv2
+
+    started, cpu = time.perf_counter(), time.process_time()
+    capture = cv2.VideoCapture(clip, cv2.CAP_FFMPEG)
+    frames = 0
+    while capture.read()[0]:
+        frames += 1
+    return {"frames": frames, "loop_s": time.perf_counter() - started, "loop_cpu_s": time.process_time() - cpu}
+
+
+def plain_loop(clip: str) -> dict:
+    """The hand-written script: nothing but decode, convert, detect."""
+    import cv2
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    from gaitcheck.model import find_model
+
+    options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(find_model(None))),
+                                           running_mode=vision.RunningMode.VIDEO, num_poses=1)
+    started, cpu = time.perf_counter(), time.process_time()
+    frames = 0
+    with vision.PoseLandmarker.create_from_options(options) as landmarker:
+        capture = cv2.VideoCapture(clip, cv2.CAP_FFMPEG)
+        fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            landmarker.detect_for_video(image, int(frames * 1000 / fps))
+            frames += 1
+    return {"frames": frames, "loop_s": time.perf_counter() - started, "loop_cpu_s": time.process_time() - cpu}
+
+
+def timed(command: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (the command and its children) of one command; its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"speed: {' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("clip", nargs="?", help="the clip to time (default: build one, see above)")
+    parser.add_argument("--runs", type=int, default=2, help="runs of each command; the fastest counts")
+    parser.add_argument("--inner", choices=["decode", "plain"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inner:
+        print(json.dumps((decode_loop if args.inner == "decode" else plain_loop)(args.clip)))
+        return
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="gaitcheck-speed-") as folder:
+        clip = args.clip or str(build_clip(Path(folder)))
+        from gaitcheck.video import probe
+
+        info = probe(clip)
+        print(f"clip   {clip}: {info.width}×{info.height}, {info.fps:.2f} fps, {info.frame_count} frames "
+              f"({info.duration_s:.1f} s), {info.codec}")
+        print(f"host   {cores} cores, load {os.getloadavg()[0]:.2f}\n")
+        me = [sys.executable, __file__, clip, "--inner"]
+        commands = {
+            "a": me + ["decode"],
+            "b": me + ["plain"],
+            "c": [sys.executable, "-m", "gaitcheck", "analyze", clip, "--json", str(Path(folder) / "r.json"),
+                  "--no-cache", "-q"],
+        }
+        best: dict[str, tuple[float, float, str]] = {}
+        for _ in range(args.runs):
+            for key, command in commands.items():
+                result = timed(command)
+                if key not in best or result[0] < best[key][0]:
+                    best[key] = result
+        frames = json.loads(best["a"][2])["frames"]
+        plain = json.loads(best["b"][2])
+        labels = {"a": "decoding alone", "b": "plain MediaPipe loop", "c": "gaitcheck analyze (whole job)"}
+        for key, (wall, cpu, _) in best.items():
+            print(f"({key}) {labels[key]:<32} {wall:6.2f} s = {frames / wall:6.1f} frames/s   CPU {cpu:6.2f} s "
+                  f"({1000 * cpu / frames:5.1f} ms/frame)")
+        loop_cpu = plain["loop_cpu_s"] / plain["frames"]
+        limit = cores / loop_cpu
+        fps_c = frames / best["c"][0]
+        print(f"\n    plain loop alone (start-up excluded): {plain['frames'] / plain['loop_s']:.1f} frames/s, "
+              f"{1000 * loop_cpu:.1f} ms CPU per frame (decoding + inference)")
+        print(f"    machine limit = {cores} cores / {1000 * loop_cpu:.1f} ms = {limit:.1f} frames/s")
+        print(f"\n(c)/(b) = {best['b'][0] / best['c'][0]:.2f}   (whole commands)")
+        print(f"(c)/(b loop alone) = {fps_c / (plain['frames'] / plain['loop_s']):.2f}")
+        print(f"(c)/limit = {fps_c / limit:.0%}")
+
+
+if __name__ == "__main__":
+    main()
