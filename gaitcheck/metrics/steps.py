@@ -8,6 +8,26 @@ from gaitcheck.metrics.summary import Metric, absent, asymmetry_pct
 from gaitcheck.metrics.walk import Walk
 
 HEELS = {"left": L.LEFT_HEEL, "right": L.RIGHT_HEEL}
+STEP_LENGTH_WINDOW_S = 0.15  # around a strike: contact comes up to ~0.1 s after the strike signal's peak
+
+
+def step_length_px(walk: Walk, start: int, end: int) -> float:
+    """Heel-to-heel distance along the walk at the strike ending a step (side passes; NaN
+    elsewhere): the largest |left − right heel x| within STEP_LENGTH_WINDOW_S of the strike
+    frame, but no further back than half the step.
+
+    Unsigned and over a window, not signed at the strike frame: the pose model swaps the feet's
+    labels now and then around a far-foot strike (a signed gap goes negative and the step is
+    lost), and the strike signal (events.mid_heel_signal) peaks a little before contact, while
+    the feet are still parting; their separation peaks at contact."""
+    if not np.isfinite(walk.forward[end]):
+        return float("nan")
+    reach = max(1, int(round(STEP_LENGTH_WINDOW_S / max(float(np.median(np.diff(walk.times))), 1e-6))))
+    a = max(end - reach, (start + end) // 2)
+    b = min(end + reach + 1, len(walk.times))
+    span = np.abs(walk.xy[a:b, HEELS["left"], 0] - walk.xy[a:b, HEELS["right"], 0])
+    span = span[np.isfinite(walk.forward[a:b])]
+    return float(np.nanmax(span)) if np.isfinite(span).any() else float("nan")
 
 
 def step_metrics(walk: Walk) -> list[Metric]:
@@ -21,12 +41,9 @@ def step_metrics(walk: Walk) -> list[Metric]:
     lengths = {"left": [], "right": []}
     for start, end, side in steps:
         durations[side].append(when(end) - when(start))
-        other = "right" if side == "left" else "left"
-        forward = walk.forward[end]
-        if np.isfinite(forward):
-            gap = forward * (walk.xy[end, HEELS[side], 0] - walk.xy[end, HEELS[other], 0])
-            if np.isfinite(gap) and gap > 0:
-                lengths[side].append(float(gap))
+        gap = step_length_px(walk, start, end)
+        if np.isfinite(gap) and gap > 0:
+            lengths[side].append(gap)
     all_steps = durations["left"] + durations["right"]
     if all_steps:
         out.append(Metric("cadence_spm", 60.0 / float(np.mean(all_steps)), "steps/min", "any", len(all_steps), "steps",
