@@ -112,27 +112,25 @@ def _rgb_frames(path: Path, **options) -> Iterator[tuple[video.Frame, np.ndarray
         yield frame, cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
 
 
-class _Census:
-    """Looks for people other than the ones being tracked, now and then, in still-image mode.
+class Census:
+    """Looks for people other than the ones being tracked, in still-image mode.
 
     The tracked people are painted out first, so that on a clip with one walker the
     still-image landmarker runs only its detector (which finds nobody): a census then costs
-    a few milliseconds instead of a full second pose."""
+    a few milliseconds instead of a full second pose. One census serves every chunk (a lock
+    keeps their calls apart): a landmarker holds ~60 MB."""
 
     def __init__(self, model: str | None, max_persons: int) -> None:
         self._estimator = PoseEstimator(model, max_persons=max_persons, video=False,
                                         min_detection=CENSUS_CONFIDENCE, min_presence=CENSUS_CONFIDENCE)
-        self._next_s = -np.inf
+        self._lock = threading.Lock()
 
-    def due(self, time_s: float) -> bool:
-        return time_s >= self._next_s
-
-    def others(self, rgb: np.ndarray, time_s: float, tracked: list[Pose], frame_size: tuple[int, int]) -> int:
+    def others(self, rgb: np.ndarray, tracked: list[Pose], frame_size: tuple[int, int]) -> int:
         """How many people the frame holds besides `tracked` (poses in frame_size pixels)."""
-        self._next_s = time_s + CENSUS_S
         if tracked:
             rgb = paint_out(rgb, [pose.xy for pose in tracked], rgb.shape[1] / frame_size[0])
-        return len(drop_duplicates(self._estimator.detect(rgb)))
+        with self._lock:
+            return len(drop_duplicates(self._estimator.detect(rgb)))
 
     def close(self) -> None:
         self._estimator.close()
@@ -159,25 +157,29 @@ def paint_out(rgb: np.ndarray, bodies: list[np.ndarray], scale: float, margin: f
 def detect_range(
     path: str | Path, settings: Settings, start: int = 0, stop: int | None = None, keep_from: int = 0,
     report: Callable[[int], None] | None = None, cancel: threading.Event | None = None,
+    census: Census | None = None,
 ) -> Detections:
     """Poses in frames [start, stop) of the clip; frames before `keep_from` only warm up the
-    tracker and are not returned. `report(n)` is told of every n newly kept frames."""
+    tracker and are not returned. `report(n)` is told of every n newly kept frames.
+    `census` may be shared with other chunks; without one, the range opens its own."""
     found = Detections()
     crowd = settings.max_persons > 1
+    own_census = Census(settings.model, settings.max_persons) if crowd and census is None else None
+    census = census or own_census
     estimator = PoseEstimator(settings.model, max_persons=1 if crowd else settings.max_persons, video=True)
-    census = _Census(settings.model, settings.max_persons) if crowd else None
+    next_census = -np.inf
     try:
         frames = prefetch(_rgb_frames(Path(path), stride=settings.stride, start=start, stop=stop,
-                                      turn=settings.turn, max_side=settings.max_side))
+                                      turn=settings.turn, max_side=settings.max_side), depth=2)
         for frame, rgb in frames:
             if cancel is not None and cancel.is_set():
                 break
             poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
-            if census is not None and census.due(frame.time_s):
-                if len(poses) + census.others(rgb, frame.time_s, poses, settings.frame_size) > 1:
+            if crowd and frame.time_s >= next_census:
+                next_census = frame.time_s + CENSUS_S
+                if len(poses) + census.others(rgb, poses, settings.frame_size) > 1:
                     # someone else is about: from this frame on, look for everyone
-                    census.close()
-                    census = None
+                    crowd = False
                     estimator.close()
                     estimator = PoseEstimator(settings.model, max_persons=settings.max_persons, video=True)
                     poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
@@ -190,8 +192,8 @@ def detect_range(
                 report(10)
     finally:
         estimator.close()
-        if census is not None:
-            census.close()
+        if own_census is not None:
+            own_census.close()
     if report:
         report(len(found.indices) % 10)
     return found
@@ -226,9 +228,11 @@ def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | No
         with lock:
             tick(n)
 
+    census = Census(settings.model, settings.max_persons) if settings.max_persons > 1 else None
+
     def run(k: int, start: int, stop: int | None, keep_from: int) -> None:
         try:
-            results[k] = detect_range(path, settings, start, stop, keep_from, report, cancel)
+            results[k] = detect_range(path, settings, start, stop, keep_from, report, cancel, census)
         except BaseException as error:  # re-raised in the caller's thread
             results[k] = error
             cancel.set()
@@ -243,6 +247,9 @@ def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | No
     except BaseException:
         cancel.set()
         raise
+    finally:
+        if census is not None and not any(thread.is_alive() for thread in threads):
+            census.close()
     found = Detections()
     for result in results:  # in chunk order, so frames stay in order
         if isinstance(result, BaseException):
