@@ -56,6 +56,7 @@ MIN_OBLIQUE_S = 1.5  # ... and shorter diagonal ones neither (a turn looks like 
 BRIDGE_S = 0.4  # same-direction stretches closer than this are one pass
 MAX_ROLL = 12.0  # a larger apparent roll is a diagonal path or a bad fit, not a tilted phone
 FRONTAL_ROLL_DEADBAND = 4.0  # frontal roll cue error reaches ~3° on level cameras: smaller tilts count as level
+GROWTH_DECIDES = 0.08  # 1/s: a frontal pass growing or shrinking this fast is walking towards/away, whatever the labels say
 MIN_GROWTH = 0.03  # 1/s: slower change of apparent size is no evidence of walking towards/away
 MIN_FLOOR_SPAN = 1.0  # torso lengths of floor (x extent of stance points) for a side roll
 
@@ -206,6 +207,18 @@ def frame_labels(cues: dict[str, np.ndarray]) -> tuple[np.ndarray, bool]:
     return labels, stationary
 
 
+def _towards_or_away(code: int, growth: np.ndarray) -> int:
+    """A frontal run's direction code (+2 towards, −2 away): the apparent size decides when it
+    clearly changes (GROWTH_DECIDES), the shoulder/hip order only when it does not (a
+    treadmill). The order assumes the pose model labels sides right from behind as well; on
+    two of four freshly seeded synthetic walkers seen from behind it labelled them as if
+    facing the camera (order +1, shrinking at 0.22/s) and the clip read as "front"."""
+    trend = float(np.nanmedian(growth)) if np.isfinite(growth).any() else 0.0
+    if abs(trend) >= GROWTH_DECIDES:
+        return 2 if trend > 0 else -2
+    return code
+
+
 def find_passes(series: LandmarkSeries, cues: dict[str, np.ndarray] | None = None) -> tuple[Pass, ...]:
     """Stretches of steady walking in one direction, turns and standing left out."""
     cues = cues if cues is not None else frame_cues(series)
@@ -222,6 +235,8 @@ def find_passes(series: LandmarkSeries, cues: dict[str, np.ndarray] | None = Non
     for start, stop, code in merged:
         if stop - start < MIN_PASS_S * rate:
             continue
+        if abs(code) == 2:
+            code = _towards_or_away(code, cues["growth"][start:stop])
         facing = 0
         if abs(code) in (1, 3):
             median = np.nanmedian(cues["facing"][start:stop])

@@ -228,3 +228,25 @@ def test_roll_of_a_clip_turned_with_opencv(clips_dir, tmp_path, name, degrees):
     assert seen.roll_deg - view.roll_deg == pytest.approx(degrees, abs=1.0)
     sign = view.passes[0].forward_sign
     assert trunk_lean(level(seen_series, seen), sign) == pytest.approx(trunk_lean(level(series, view), sign), abs=1.0)
+
+
+def test_a_walker_labelled_as_if_facing_us_but_shrinking_walks_away():
+    """The pose model sometimes labels a walker seen from behind as if they faced the camera
+    (their left shoulder on the image right). Shrinking steadily, they walk away all the same."""
+    import json
+    from pathlib import Path
+
+    from gaitcheck.landmarks import MIRROR
+    from gaitcheck.series import clean, empty_series
+
+    truth = json.loads((Path(__file__).resolve().parents[1] / "samples" / "walk_back_hip_drop.truth.json").read_text())
+    drawn = np.array(truth["frames"]["landmarks_px"], dtype=float)
+    series = empty_series(len(drawn), truth["input"]["width"], truth["input"]["height"], truth["input"]["fps"])
+    series.times[:] = truth["frames"]["t"]
+    series.detected[:] = True
+    series.visibility[:] = 1.0
+    series.xy[:] = drawn
+    assert estimate_view(clean(replace(series, processing={}))).camera == "back"
+    series.xy[:] = drawn[:, list(MIRROR)]  # sides labelled as if facing the camera
+    view = estimate_view(clean(replace(series, processing={})))
+    assert (view.camera, view.direction) == ("back", "away")
