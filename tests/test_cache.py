@@ -185,3 +185,26 @@ def test_a_failing_cache_write_costs_one_warning(short_clip, tmp_path, monkeypat
     assert code in (0, 1) and (tmp_path / "one.json").is_file()
     warnings = [line for line in stderr.splitlines() if "cache" in line]
     assert len(warnings) == 1 and "read-only" in warnings[0]
+
+
+def test_batch_fills_and_reuses_the_cache(short_clip, tmp_path, series_cache, cli):
+    """Batch workers (other processes) share the cache: a second batch with other rules reads
+    the entry the first wrote (a miss would write it again, under a new inode); --no-cache
+    leaves the cache alone."""
+    code, _, err = cli("batch", short_clip, "-o", tmp_path / "first", "--jobs", "1", "-q", "--no-html")
+    assert code in (0, 1), err
+    (entry,) = series_cache.glob("*.npz")
+    written = entry.stat().st_ino, entry.stat().st_mtime_ns
+    rules = tmp_path / "strict.toml"
+    rules.write_text(STRICT_RULES)
+    code, _, err = cli("batch", short_clip, "-o", tmp_path / "second", "--jobs", "1", "-q", "--no-html",
+                       "--rules", rules)
+    assert code in (0, 1), err
+    assert (entry.stat().st_ino, entry.stat().st_mtime_ns) == written
+    first = json.loads(next((tmp_path / "first" / "reports").glob("*.json")).read_text())
+    second = json.loads(next((tmp_path / "second" / "reports").glob("*.json")).read_text())
+    assert first["metrics"] == second["metrics"]
+    entry.unlink()
+    code, _, err = cli("batch", short_clip, "-o", tmp_path / "third", "--jobs", "1", "-q", "--no-html", "--no-cache")
+    assert code in (0, 1), err
+    assert not list(series_cache.glob("*.npz"))
