@@ -1,8 +1,10 @@
 """The pose pass split into time chunks over worker processes gives what one process gives."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,43 +64,14 @@ def extract_range(clip, start: int) -> np.ndarray:
     return np.array([poses[0].xy if poses else np.full((33, 2), np.nan) for poses in found.poses])
 
 
-def test_paint_out_greys_each_body_box_and_nothing_else():
-    from gaitcheck.detect import paint_out
 
-    image = np.zeros((100, 200, 3), dtype=np.uint8)
-    body = np.array([[40.0, 20.0], [60.0, 80.0], [np.nan, np.nan]])  # in a frame twice the image's size
-    out = paint_out(image, [body], scale=0.5, margin=0.1)
-    grey = np.argwhere(out[..., 0] == 128)
-    (top, left), (bottom, right) = grey.min(axis=0), grey.max(axis=0)
-    assert (left, top, right, bottom) == (17, 7, 32, 42)  # x 20..30, y 10..40, grown by 3 px (end exclusive)
-    assert (out == 128).sum() == (bottom - top + 1) * (right - left + 1) * 3
-    assert image.max() == 0  # the caller's frame is untouched
+def test_fast_motion_is_not_damped_when_one_person_is_wanted():
+    """MediaPipe asked for one pose tracks its crops from frame to frame and damps fast
+    motion (this clip's 11° pelvic drop read 3.5°); the pass always asks for two."""
+    from gaitcheck.analysis import analyze_series
 
-
-@pytest.mark.parametrize("second_person", [False, True])
-def test_census_looks_for_two_only_when_someone_else_is_there(tmp_path, monkeypatch, second_person):
-    """One tracked person costs one pose per frame; a second walker makes the pass look for two."""
-    import gaitcheck.detect as detect
-    from gaitcheck.video import probe
-
-    clip = tmp_path / "walk.mp4"
-    command = [sys.executable, "-m", "gaitcheck", "synth", str(clip), "--duration", "4", "--size", "480x270",
-               "--seed", "3"] + (["--second-person"] if second_person else [])
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    looked_for = []
-    real = detect.PoseEstimator
-
-    def counting(*args, **kwargs):
-        if kwargs.get("video"):
-            looked_for.append(kwargs["max_persons"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(detect, "PoseEstimator", counting)
-    info = probe(clip)
-    found = detect.detect_range(clip, detect.Settings(None, 1, 0, None, 2, (info.width, info.height)))
-    most = max(len(poses) for poses in found.poses)
-    if second_person:
-        assert looked_for == [1, 2] and most == 2
-    else:
-        assert looked_for == [1] and most == 1
+    clip = Path(__file__).resolve().parents[1] / "samples" / "walk_back_hip_drop.mp4"
+    drawn = json.loads(clip.with_suffix(".truth.json").read_text())["metrics"]["pelvic_drop_deg"]["value"]
+    for wanted in (1, 2):
+        measured = analyze_series(extract(clip, max_persons=wanted, turn=0).series).metrics["pelvic_drop_deg"].value
+        assert abs(measured - drawn) < 3.0, (wanted, measured, drawn)
