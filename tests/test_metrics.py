@@ -140,3 +140,29 @@ def test_frontal_tilts_survive_the_pose_model_swapping_left_and_right():
     relabelled = compute_metrics(replace(series, xy=swapped), view, events)
     for name in ("pelvic_drop_deg", "shoulder_tilt_deg", "head_tilt_deg"):
         assert relabelled[name].value == pytest.approx(original[name].value, abs=0.5), name
+
+
+def test_heel_strikes_are_judged_on_the_near_foot():
+    """The far foot's heel and toe are half hidden at its strike; its heel→toe line reads flat
+    on heel strikers. With the pose model seeing the near foot better, only its strikes count:
+    a far foot drawn flat at every strike does not turn a heel striker into a flat-footed one,
+    while the near foot drawn flat does."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    near = truth["view"]["near_side"]
+    far = "left" if near == "right" else "right"
+    feet = {"left": (L.LEFT_HEEL, L.LEFT_FOOT_INDEX), "right": (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)}
+    series.visibility[:, list(feet[near])] = 0.9
+    series.visibility[:, list(feet[far])] = 0.4
+    assert compute_metrics(series, view, events)["heel_strike_pct"].value == pytest.approx(100.0)
+
+    def flatten(side: str):
+        xy = series.xy.copy()
+        heel, toe = feet[side]
+        xy[:, toe, 1] = xy[:, heel, 1]  # heel→toe level in every frame
+        return replace(series, xy=xy)
+
+    assert compute_metrics(flatten(far), view, events)["heel_strike_pct"].value == pytest.approx(100.0)
+    assert compute_metrics(flatten(near), view, events)["heel_strike_pct"].value == pytest.approx(0.0)
