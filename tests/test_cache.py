@@ -208,3 +208,15 @@ def test_batch_fills_and_reuses_the_cache(short_clip, tmp_path, series_cache, cl
     code, _, err = cli("batch", short_clip, "-o", tmp_path / "third", "--jobs", "1", "-q", "--no-html", "--no-cache")
     assert code in (0, 1), err
     assert not list(series_cache.glob("*.npz"))
+
+
+def test_a_copy_under_another_name_hits_and_reports_its_own_name(short_clip, detections, tmp_path):
+    analyze(short_clip, "--json", tmp_path / "first.json")
+    ran = detections[0]
+    copy = tmp_path / "renamed walk.mp4"
+    copy.write_bytes(short_clip.read_bytes())
+    analyze(copy, "--json", tmp_path / "copy.json")
+    assert detections[0] == ran
+    report = json.loads((tmp_path / "copy.json").read_text())
+    assert report["input"]["path"] == str(copy)
+    assert metrics(tmp_path / "copy.json") == metrics(tmp_path / "first.json")
