@@ -9,6 +9,8 @@ extraction never reuses an old series). Where: `$GAITCHECK_CACHE_DIR`, else
 
 The cache may fail in every way without failing the analysis: an unreadable or damaged entry
 is a miss (and is replaced), a cache folder that cannot be written costs one warning line.
+It keeps itself under `MAX_BYTES` by dropping the entries used longest ago (an entry is ~14 MB
+for a 10 min clip at 30 fps, ~0.2 MB for 7 s); deleting the folder at any time is safe.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ PRODUCERS = ("extract.py", "detect.py", "pose.py", "refine.py", "track.py", "vid
              "orientation.py", "series.py", "landmarks.py", "cache.py")
 # Options that change how the series is computed, not what it is.
 NOT_KEYED = ("workers", "progress")
+
+MAX_BYTES = 2 << 30  # the cache's size limit; the least recently used entries go first
 
 _warned = False
 
@@ -127,6 +131,7 @@ def read_entry(key: str, source: str | Path) -> Walk | None:
         if extra.get("key") != key:
             return None
         facts = extra["facts"]
+        os.utime(path)  # recently used: pruned last
         return Walk(replace(series, source=str(source)), float(facts["fps"]), int(facts["frame_count"]),
                     float(facts["duration_s"]), int(facts["frames_read"]), int(facts["persons_seen"]),
                     str(facts["turn_reason"]))
@@ -143,10 +148,31 @@ def write_entry(key: str, walk: Walk) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         save_series(walk.series, entry_path(key), extra={"key": key, "facts": walk.facts()})
+        prune(folder, MAX_BYTES)
         return True
     except (GaitcheckError, OSError) as error:
         _warn_once(folder, error)
         return False
+
+
+def prune(folder: Path, limit: int) -> None:
+    """Delete the least recently used entries until the folder's entries fit in `limit` bytes."""
+    entries = []
+    for path in folder.glob("*.npz"):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        entries.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        try:
+            path.unlink()
+            total -= size
+        except OSError:
+            continue
 
 
 def _warn_once(folder: Path, error: Exception) -> None:

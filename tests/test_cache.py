@@ -189,18 +189,18 @@ def test_a_failing_cache_write_costs_one_warning(short_clip, tmp_path, monkeypat
 
 def test_batch_fills_and_reuses_the_cache(short_clip, tmp_path, series_cache, cli):
     """Batch workers (other processes) share the cache: a second batch with other rules reads
-    the entry the first wrote (a miss would write it again, under a new inode); --no-cache
+    the entry the first wrote (a miss would write it again: a new file, so a new inode); --no-cache
     leaves the cache alone."""
     code, _, err = cli("batch", short_clip, "-o", tmp_path / "first", "--jobs", "1", "-q", "--no-html")
     assert code in (0, 1), err
     (entry,) = series_cache.glob("*.npz")
-    written = entry.stat().st_ino, entry.stat().st_mtime_ns
+    written = entry.stat().st_ino
     rules = tmp_path / "strict.toml"
     rules.write_text(STRICT_RULES)
     code, _, err = cli("batch", short_clip, "-o", tmp_path / "second", "--jobs", "1", "-q", "--no-html",
                        "--rules", rules)
     assert code in (0, 1), err
-    assert (entry.stat().st_ino, entry.stat().st_mtime_ns) == written
+    assert entry.stat().st_ino == written
     first = json.loads(next((tmp_path / "first" / "reports").glob("*.json")).read_text())
     second = json.loads(next((tmp_path / "second" / "reports").glob("*.json")).read_text())
     assert first["metrics"] == second["metrics"]
@@ -220,3 +220,23 @@ def test_a_copy_under_another_name_hits_and_reports_its_own_name(short_clip, det
     report = json.loads((tmp_path / "copy.json").read_text())
     assert report["input"]["path"] == str(copy)
     assert metrics(tmp_path / "copy.json") == metrics(tmp_path / "first.json")
+
+
+def test_prune_drops_the_least_recently_used_entries_first(tmp_path):
+    for age, name in enumerate(["newest", "middle", "oldest"]):
+        entry = tmp_path / f"{name}.npz"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, (1_000_000 - age * 10, 1_000_000 - age * 10))
+    (tmp_path / "other.txt").write_bytes(b"x" * 1000)  # not an entry: never touched
+    cache.prune(tmp_path, 250)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["middle.npz", "newest.npz", "other.txt"]
+    cache.prune(tmp_path, 1000)
+    assert len(list(tmp_path.glob("*.npz"))) == 2
+
+
+def test_a_hit_marks_the_entry_recently_used(short_clip, tmp_path, series_cache):
+    analyze(short_clip, "--json", tmp_path / "first.json")
+    (entry,) = series_cache.glob("*.npz")
+    os.utime(entry, (1_000_000, 1_000_000))
+    analyze(short_clip, "--json", tmp_path / "again.json")
+    assert entry.stat().st_mtime > 1_000_000
