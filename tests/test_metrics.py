@@ -66,6 +66,7 @@ def drawn_walk(truth: dict):
     series.xy[:] = landmarks
     series.times[:] = truth["frames"]["t"]
     series.detected[:] = True
+    series.visibility[:] = 1.0  # every drawn landmark is known
     series = replace(series, processing={"lowpass_hz": None, "max_gap_s": 0.0})
     camera, direction = truth["view"]["camera"], truth["view"]["direction"]
     if camera != "side":
@@ -166,3 +167,23 @@ def test_heel_strikes_are_judged_on_the_near_foot():
 
     assert compute_metrics(flatten(far), view, events)["heel_strike_pct"].value == pytest.approx(100.0)
     assert compute_metrics(flatten(near), view, events)["heel_strike_pct"].value == pytest.approx(0.0)
+
+
+def test_arm_swing_asymmetry_needs_both_arms_seen_from_their_near_side():
+    """One pass past the camera shows the far arm behind the body (elbow visibility ~0.1): its
+    swing is flagged as seen from the far side and the asymmetry is absent with a reason. Seen
+    well, both arms give the asymmetry as drawn."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    near = truth["view"]["near_side"]
+    elbows = {"left": L.LEFT_ELBOW, "right": L.RIGHT_ELBOW}
+    series.visibility[:, elbows[near]] = 0.95
+    series.visibility[:, elbows["left" if near == "right" else "right"]] = 0.1
+    metrics = compute_metrics(series, view, events)
+    assert metrics[f"arm_swing_{near}_deg"].spread["seen_from"] == "near side"
+    assert not metrics["arm_swing_asymmetry_pct"].present and "far side" in metrics["arm_swing_asymmetry_pct"].reason
+    series.visibility[:, list(elbows.values())] = 0.95
+    both = compute_metrics(series, view, events)["arm_swing_asymmetry_pct"]
+    assert both.present and both.value == pytest.approx(truth["metrics"]["arm_swing_asymmetry_pct"]["value"], abs=2.0)

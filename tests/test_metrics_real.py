@@ -42,3 +42,24 @@ def test_slouched_clip_measures_worse_than_its_normal_twin(analysed):
     slouch = analysed("bg_side_slouch_01.mp4").metrics
     assert slouch["head_forward_deg"].value > normal["head_forward_deg"].value + 4
     assert slouch["head_pitch_deg"].value > normal["head_pitch_deg"].value + 8
+
+
+NORMAL_SWING = ["bg_side_normal_01.mp4", "bg_side_slouch_01.mp4", "md_side_P2_E2T1_90.mp4",
+                "og_side_portrait_demo1.mp4", "sarwesh_side.mp4"]
+
+
+def _near_arms(metrics) -> list[float]:
+    """Swing of the arms seen from the near side (the far arm hides behind the body)."""
+    arms = [metrics[f"arm_swing_{side}_deg"] for side in ("left", "right")]
+    return [m.value for m in arms if m.present and m.spread.get("seen_from") == "near side"]
+
+
+def test_no_arm_swing_clip_measures_far_less_swing_than_normal_walkers(analysed):
+    """bg_side_no_arm_swing_08 walks across and back, so each arm passes the camera on its near
+    side: both must swing clearly less than the near arm of every normal walker, and on
+    average far less."""
+    no_swing = _near_arms(analysed("bg_side_no_arm_swing_08.mp4").metrics)
+    normal = [max(_near_arms(analysed(name).metrics)) for name in NORMAL_SWING]
+    assert len(no_swing) == 2, no_swing
+    assert max(no_swing) < 0.8 * min(normal), (no_swing, normal)
+    assert np.mean(no_swing) < 0.6 * np.median(normal), (no_swing, normal)
