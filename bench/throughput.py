@@ -5,7 +5,7 @@
   (b) a plain MediaPipe loop: decode → RGB → PoseLandmarker.detect_for_video, one pose, the
       bundled full model, full resolution (what a hand-written script would do);
   (c) `gaitcheck landmarks` through the Python API: gaitcheck.extract.extract() with its default
-      options (orientation from the pass, two poses asked per frame, frames over 1920 px
+      options (orientation from the pass, two poses asked per frame, frames over 1280 px
       scaled down, one thread per core, second look, tracking) + clean();
 
 and the ratio (c)/(b). Usage:  python bench/throughput.py [CLIP] [--json] [--breakdown]

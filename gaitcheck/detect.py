@@ -8,6 +8,10 @@ starts a little before its span (`WARMUP_S`) so that MediaPipe's frame-to-frame 
 settled when its span begins; the warm-up frames are dropped, so every frame is detected
 exactly once, and the tracks are joined afterwards by the ordinary tracking step.
 
+While nobody is in view (before the walker enters, after they leave) only every third frame
+goes through the model; a walker is then first seen up to two frames late, and the second look
+(refine.py) goes back for those frames.
+
 Two poses are always asked of MediaPipe, even when one person is wanted. With `num_poses=1`
 it tracks: each frame's crop comes from the last frame's landmarks and its detector sleeps.
 With two (and one person in view) the detector runs on every frame and its fresh crop is
@@ -37,6 +41,8 @@ Progress = Callable[[int, int], None]
 WARMUP_S = 0.5
 MIN_CHUNK_S = 2.0  # a chunk shorter than this is not worth its warm-up frames
 MIN_POSES_ASKED = 2  # see above: one asked pose means tracked, damped crops
+EMPTY_BEFORE_SKIPPING = 3  # frames in a row with nobody, after which …
+LOOK_EVERY_WHILE_EMPTY = 3  # … only every third frame goes through the model until someone appears
 
 
 @dataclass
@@ -119,10 +125,15 @@ def detect_range(
     with PoseEstimator(settings.model, max_persons=asked, video=True) as estimator:
         frames = prefetch(_rgb_frames(Path(path), stride=settings.stride, start=start, stop=stop,
                                       turn=settings.turn, max_side=settings.max_side), depth=2)
-        for frame, rgb in frames:
+        empty = 0  # frames in a row looked at and found empty
+        for n, (frame, rgb) in enumerate(frames):
             if cancel is not None and cancel.is_set():
                 break
-            poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
+            if empty >= EMPTY_BEFORE_SKIPPING and n % LOOK_EVERY_WHILE_EMPTY:
+                poses = []  # nobody in view: look at every few frames only, until someone comes
+            else:
+                poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
+                empty = 0 if poses else empty + 1
             if frame.index < keep_from:
                 continue
             found.indices.append(frame.index)

@@ -75,3 +75,48 @@ def test_fast_motion_is_not_damped_when_one_person_is_wanted():
     for wanted in (1, 2):
         measured = analyze_series(extract(clip, max_persons=wanted, turn=0).series).metrics["pelvic_drop_deg"].value
         assert abs(measured - drawn) < 3.0, (wanted, measured, drawn)
+
+
+def test_empty_stretches_are_looked_at_every_third_frame(tmp_path, monkeypatch):
+    """Before anyone is in view only every third frame goes through the model; from the first
+    frame with someone, every frame does, and every frame is still in the result."""
+    import gaitcheck.detect as detect
+    from gaitcheck.pose import Pose
+    from gaitcheck.video import probe
+
+    clip = tmp_path / "walk.mp4"
+    done = subprocess.run([sys.executable, "-m", "gaitcheck", "synth", str(clip), "--duration", "2",
+                           "--size", "320x180", "--seed", "2"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    person_from_ms = 1000.0  # the fake model sees someone from 1 s on
+    seen_at: list[float] = []
+
+    class FakeEstimator:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def detect(self, rgb, time_ms, frame_size=None):
+            seen_at.append(time_ms)
+            if time_ms < person_from_ms:
+                return []
+            xy = np.tile(np.array([[100.0, 50.0]], dtype=np.float32), (33, 1)) + np.arange(33)[:, None]
+            zeros = np.zeros(33, dtype=np.float32)
+            return [Pose(xy, zeros, zeros + 1, zeros + 1, np.zeros((33, 3), dtype=np.float32))]
+
+    monkeypatch.setattr(detect, "PoseEstimator", FakeEstimator)
+    info = probe(clip)
+    found = detect.detect_range(clip, detect.Settings(None, 1, 0, None, 2, (info.width, info.height)))
+    assert found.indices == list(range(info.frame_count))  # every frame is in the result
+    times = np.array(found.times) * 1000.0
+    looked = np.isin(np.round(times, 3), np.round(seen_at, 3))
+    before, after = looked[times < person_from_ms], looked[times >= person_from_ms + 100]
+    assert before[:3].all() and 0.25 < before.mean() < 0.5  # the first three, then one in three
+    assert after.all()
+    assert all(bool(poses) == (t >= person_from_ms and looked_at)
+               for poses, t, looked_at in zip(found.poses, times, looked))

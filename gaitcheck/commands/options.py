@@ -13,7 +13,7 @@ def pose_options(command):
                      help="Pose Landmarker .task file (default: the bundled model)."),
         click.option("--stride", type=click.IntRange(1, 100), default=1, show_default=True,
                      help="Analyse every N-th frame."),
-        click.option("--max-side", type=click.IntRange(64, 8192), default=1920, show_default=True,
+        click.option("--max-side", type=click.IntRange(64, 8192), default=1280, show_default=True,
                      help="Scale frames down to this longer side for inference (coordinates stay in full-size pixels)."),
         click.option("--max-persons", type=click.IntRange(1, 10), default=2, show_default=True,
                      help="How many people the model looks for per frame."),
