@@ -187,3 +187,26 @@ def test_arm_swing_asymmetry_needs_both_arms_seen_from_their_near_side():
     series.visibility[:, list(elbows.values())] = 0.95
     both = compute_metrics(series, view, events)["arm_swing_asymmetry_pct"]
     assert both.present and both.value == pytest.approx(truth["metrics"]["arm_swing_asymmetry_pct"]["value"], abs=2.0)
+
+
+def test_a_left_right_pair_collapsing_mid_swap_does_not_tilt_the_line():
+    """Where the pose model swaps left and right for a frame or two, the filtered pair collapses
+    towards its midpoint and its line points anywhere: those frames must not count, so pelvic
+    drop, shoulder tilt and head tilt stay as drawn."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_back_hip_drop.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    before = compute_metrics(series, view, events)
+    xy = series.xy.copy()
+    rng = np.random.default_rng(0)
+    for frame in range(10, len(xy) - 10, 17):
+        for a, b in ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_EAR, L.RIGHT_EAR)):
+            mid = 0.5 * (xy[frame, a] + xy[frame, b])
+            half = 0.05 * (xy[frame, b] - xy[frame, a])
+            turn = rng.uniform(-np.pi, np.pi)
+            rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+            xy[frame, a], xy[frame, b] = mid - rot @ half, mid + rot @ half
+    after = compute_metrics(replace(series, xy=xy), view, events)
+    for name in ("pelvic_drop_deg", "shoulder_tilt_deg", "head_tilt_deg"):
+        assert after[name].value == pytest.approx(before[name].value, abs=0.5), name

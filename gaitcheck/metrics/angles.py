@@ -62,3 +62,27 @@ def thigh_angle(xy: np.ndarray, hip: int, knee: int, forward: np.ndarray | float
     """Hip→knee from straight down, + when the knee is ahead of the hip."""
     thigh = xy[:, knee] - xy[:, hip]
     return np.degrees(np.arctan2(forward * thigh[:, 0], thigh[:, 1]))
+
+
+PAIR_COLLAPSE_SHARE = 0.6  # a left/right pair closer than this share of its usual span is mid-swap
+
+
+def pair_collapsed(xy: np.ndarray, a: int, b: int) -> np.ndarray:
+    """(T,) bool: frames where a left/right landmark pair (shoulders, hips, ears) spans less
+    than PAIR_COLLAPSE_SHARE of its median span, both in torso lengths.
+
+    Where the pose model swaps left and right for a frame or two (often from behind), the
+    low-pass filter blends the two labellings and the pair collapses towards its midpoint; the
+    line through it then points anywhere (seeded synthetic back views: hip-line tilts of 86°,
+    pelvic drop read 23-44° for 3-4°). Such frames say nothing about a tilt."""
+    torso = np.linalg.norm(mid_shoulder(xy) - mid_hip(xy), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        span = np.linalg.norm(xy[:, b] - xy[:, a], axis=1) / torso
+        usual = np.nanmedian(span) if np.isfinite(span).any() else np.nan
+        return span < PAIR_COLLAPSE_SHARE * usual
+
+
+def steady_tilt(xy: np.ndarray, a: int, b: int, right_sign: np.ndarray | float) -> np.ndarray:
+    """`line_tilt` of the pair a (subject's left) → b (right), NaN where the pair collapsed."""
+    tilt = line_tilt(xy[:, a], xy[:, b], right_sign)
+    return np.where(pair_collapsed(xy, a, b), np.nan, tilt)

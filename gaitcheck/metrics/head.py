@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from gaitcheck.landmarks import Landmark as L
-from gaitcheck.metrics.angles import below_horizontal, from_vertical, line_tilt, mid_shoulder, midpoint
+from gaitcheck.metrics.angles import below_horizontal, from_vertical, mid_shoulder, midpoint, steady_tilt
 from gaitcheck.metrics.summary import Metric, absent, over_frames
 from gaitcheck.metrics.walk import Walk
 
@@ -32,7 +32,7 @@ def head_pitch(walk: Walk) -> np.ndarray:
 
 def head_tilt(walk: Walk) -> np.ndarray:
     """Per frame: the ear line from horizontal, + right ear lower (front/back passes)."""
-    return line_tilt(walk.xy[:, L.LEFT_EAR], walk.xy[:, L.RIGHT_EAR], walk.right)
+    return steady_tilt(walk.xy, L.LEFT_EAR, L.RIGHT_EAR, walk.right)
 
 
 def head_metrics(walk: Walk) -> list[Metric]:

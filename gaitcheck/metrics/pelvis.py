@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from gaitcheck.landmarks import Landmark as L
-from gaitcheck.metrics.angles import line_tilt
+from gaitcheck.metrics.angles import steady_tilt
 from gaitcheck.metrics.head import FRONTAL_NEEDED
 from gaitcheck.metrics.strides import per_stride
 from gaitcheck.metrics.summary import Metric, absent, over_strides
@@ -13,7 +13,7 @@ from gaitcheck.metrics.walk import Walk
 
 def hip_tilt(walk: Walk) -> np.ndarray:
     """Per frame: left→right hip line from horizontal, + the right hip lower (front/back)."""
-    return line_tilt(walk.xy[:, L.LEFT_HIP], walk.xy[:, L.RIGHT_HIP], walk.right)
+    return steady_tilt(walk.xy, L.LEFT_HIP, L.RIGHT_HIP, walk.right)
 
 
 def pelvis_metrics(walk: Walk) -> list[Metric]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from gaitcheck.landmarks import Landmark as L
-from gaitcheck.metrics.angles import line_tilt
+from gaitcheck.metrics.angles import steady_tilt
 from gaitcheck.metrics.head import FRONTAL_NEEDED
 from gaitcheck.metrics.summary import Metric, absent, over_frames
 from gaitcheck.metrics.walk import Walk
@@ -12,7 +12,7 @@ from gaitcheck.metrics.walk import Walk
 
 def shoulder_tilt(walk: Walk) -> np.ndarray:
     """Per frame: left→right shoulder line from horizontal, + the right shoulder lower."""
-    return line_tilt(walk.xy[:, L.LEFT_SHOULDER], walk.xy[:, L.RIGHT_SHOULDER], walk.right)
+    return steady_tilt(walk.xy, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, walk.right)
 
 
 def shoulder_metrics(walk: Walk) -> list[Metric]:
