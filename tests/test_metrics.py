@@ -210,3 +210,19 @@ def test_a_left_right_pair_collapsing_mid_swap_does_not_tilt_the_line():
     after = compute_metrics(replace(series, xy=xy), view, events)
     for name in ("pelvic_drop_deg", "shoulder_tilt_deg", "head_tilt_deg"):
         assert after[name].value == pytest.approx(before[name].value, abs=0.5), name
+
+
+@pytest.mark.parametrize("order", ["side_first", "frontal_first"])
+def test_a_clip_with_side_and_frontal_passes_keeps_both(order):
+    """A walk past the camera and then towards it (or the reverse): each pass keeps its own
+    signs, and `facing` stays a per-frame mask (a side pass once overwrote it with its sign,
+    which crashed the frontal pass after it or left a number behind)."""
+    from gaitcheck.metrics.walk import build_walk
+
+    series = empty_series(100, 640, 360, 30.0)
+    side, frontal = FixedPass(0, 40, "left_to_right"), FixedPass(50, 100, "towards")
+    passes = (side, frontal) if order == "side_first" else (frontal, side)
+    walk = build_walk(series, FixedView("side", "left_to_right", passes), None)
+    assert walk.facing.shape == (100,) and walk.facing[50:].all() and not walk.facing[:50].any()
+    assert np.isfinite(walk.forward[:40]).all() and np.isnan(walk.forward[40:]).all()
+    assert np.isfinite(walk.right[50:]).all() and np.isnan(walk.right[:50]).all()

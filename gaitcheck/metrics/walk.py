@@ -57,8 +57,8 @@ def build_walk(series: LandmarkSeries, view: View, events: GaitEvents) -> Walk:
         if walk_pass.direction in SIDE_DIRECTIONS:
             # The way the body faces: someone stepping backwards (sports2d_side_older_woman on
             # her return) travels one way and faces the other, and posture is about the body.
-            facing = getattr(walk_pass, "facing_sign", 0)
-            forward[span] = facing if facing else SIDE_DIRECTIONS[walk_pass.direction]
+            body = getattr(walk_pass, "facing_sign", 0)
+            forward[span] = body if body else SIDE_DIRECTIONS[walk_pass.direction]
         elif walk_pass.direction in FRONTAL_RIGHT:
             right[span] = FRONTAL_RIGHT[walk_pass.direction]
             facing[span] = walk_pass.direction == "towards"
