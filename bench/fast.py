@@ -5,10 +5,10 @@
     python bench/fast.py CLIP.mp4 --rounds 2 --json
     python bench/fast.py --suite /tmp/suite3      # metric errors, full rate and --fast, same code
     python bench/fast.py --suite /tmp/suite3 --stride 2   # ... full rate and every second frame
+    python bench/fast.py --render /tmp/suite60 --suite /tmp/suite60   # 20 clips at 60 fps first
 
-Speed: each round times `analyze_path(CLIP)`
- (the whole analysis: orientation, pose pass, second look,
-tracking, cleaning, events, metrics) at full rate and with `fast=True`, in this process, with
+Speed: each round times `analyze_path(CLIP)` (the whole analysis: orientation, pose pass,
+second look, tracking, cleaning, events, metrics) at full rate and with `fast=True`, in this process, with
 the series cache off; the two alternate so a change in machine load hits both. A first,
 untimed run pays the imports and mediapipe's first model load. It prints the best time of
 each, the frames each analysed, and the ratio full/fast (> 1: --fast is quicker), plus how far
@@ -44,6 +44,32 @@ def timed(clip: Path, fast: bool):
     started = time.perf_counter()
     analysis = analyze_path(clip, extract_options={"fast": fast}, use_cache=False)
     return time.perf_counter() - started, analysis
+
+
+# --render: (view, preset, direction) of the 60 fps suite, 5 s each, seeds 1…20
+RENDER_SUITE = [
+    ("side", "good", "left_to_right"), ("side", "good", "right_to_left"), ("side", "slouch", "left_to_right"),
+    ("side", "slouch", "right_to_left"), ("side", "forward_head", "right_to_left"),
+    ("side", "looking_down", "left_to_right"), ("side", "stiff_arms", "right_to_left"),
+    ("side", "uneven_arms", "left_to_right"), ("side", "uneven_steps", "right_to_left"),
+    ("side", "irregular_steps", "left_to_right"), ("side", "flat_foot", "left_to_right"),
+    ("side", "good", "left_to_right"), ("side", "good", "right_to_left"),
+    ("front", "good", None), ("front", "shoulder_tilt", None), ("front", "head_tilt", None),
+    ("front", "side_lean", None), ("back", "good", None), ("back", "hip_drop", None), ("back", "shoulder_tilt", None),
+]
+
+
+def render_suite(folder: Path) -> None:
+    """The 60 fps synthetic suite (--fast analyses it at 30 frames/s), with truth beside each clip."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed, (view, preset, direction) in enumerate(RENDER_SUITE, start=1):
+        target = folder / f"{view}_{preset}{'_' + direction if direction else ''}_{seed:02d}.mp4"
+        if target.is_file() and target.with_suffix(".truth.json").is_file():
+            continue
+        subprocess.run([sys.executable, "-m", "gaitcheck", "synth", str(target), "--view", view, "--preset", preset,
+                        *(["--direction", direction] if direction else []), "--fps", "60", "--duration", "5",
+                        "--seed", str(seed)], check=True, capture_output=True, timeout=900)
+        print(f"  rendered {target.name}", flush=True)
 
 
 # issue #4's accuracy targets: (tolerance, "abs" in the metric's unit or "rel" in % of the truth)
@@ -133,7 +159,11 @@ def main() -> None:
                         help="a folder of synth clips with truth: score full rate and --fast against it")
     parser.add_argument("--stride", type=int, default=None,
                         help="with --suite: compare full rate with this fixed stride instead of --fast")
+    parser.add_argument("--render", type=Path, default=None,
+                        help="first render the 60 fps synthetic suite (20 clips of 5 s) into this folder")
     args = parser.parse_args()
+    if args.render:
+        render_suite(args.render)
     if args.suite:
         suite(args.suite, args.json, args.stride)
         return
