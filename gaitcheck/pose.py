@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,23 +37,41 @@ class Pose:
     world: np.ndarray
 
 
+_quiet_lock = threading.Lock()
+_quiet_depth = 0  # how many callers want stderr quiet right now (threads overlap)
+_saved_stderr: int | None = None
+
+
 @contextlib.contextmanager
 def _quiet_stderr():
-    """Silence the C++ log lines TFLite and glog print while a landmarker starts."""
+    """Silence the C++ log lines TFLite and glog print (fd 2) while a landmarker starts or runs.
+
+    Thread-safe: chunk threads overlap, so the first caller in sends fd 2 to /dev/null and the
+    last one out puts it back (two threads each saving and restoring fd 2 on their own could
+    restore /dev/null and swallow every later message)."""
+    global _quiet_depth, _saved_stderr
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+            except (OSError, ValueError):
+                saved = None
+            if saved is not None:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            _saved_stderr = saved
+        _quiet_depth += 1
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _saved_stderr is not None:
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
+                _saved_stderr = None
 
 
 class PoseEstimator:
