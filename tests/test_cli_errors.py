@@ -229,11 +229,14 @@ def test_landmarks_on_a_short_real_clip(cli, tmp_path, real_clip):
 
 @pytest.mark.clips
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
-def test_interrupted_run_leaves_nothing(tmp_path, real_clip):
+def test_interrupted_run_leaves_nothing(tmp_path, real_clip, ffmpeg):
     import signal
     import time
 
-    clip = real_clip("sports2d_side_older_woman.mp4")  # ~10 s of work: long enough to interrupt
+    # three times the older woman's walk (40 s, ~15 s of work on both cores): long enough to
+    # be interrupted in the middle of the pose pass on any machine of this kind
+    clip = tmp_path.parent / f"{tmp_path.name}-long.mp4"
+    ffmpeg("-stream_loop", 2, "-i", real_clip("sports2d_side_older_woman.mp4"), "-c", "copy", clip)
     env = dict(os.environ, COLUMNS="120", NO_COLOR="1")
     process = subprocess.Popen([sys.executable, "-m", "gaitcheck", "landmarks", clip, "-o", "series.npz"],
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
