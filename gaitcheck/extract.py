@@ -12,6 +12,7 @@ import numpy as np
 
 from gaitcheck import video
 from gaitcheck.errors import NotAnalysableError
+from gaitcheck.memory import release_free_memory
 from gaitcheck.orientation import Orientation, vote
 from gaitcheck.pose import Pose, PoseEstimator
 from gaitcheck.series import LandmarkSeries, empty_series
@@ -117,6 +118,7 @@ def extract(
     else:
         orientation = Orientation(turn % 360, 0, 0, f"turned {turn % 360}° clockwise as asked")
         upright, found = detect(orientation.turn)
+    release_free_memory()  # the pass's landmarkers and frames, before the second look opens one
     times, indices, detections = found.times, found.indices, found.poses
     if not times:
         raise NotAnalysableError(path, "holds no decodable video frames")

@@ -10,7 +10,6 @@ the crop in still-image mode. A find counts only if it is where and as big as pr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,18 +111,8 @@ def look_again(
     if not boxes:
         return {}
     wanted = {frame_index[k]: k for k in boxes}
-    runs = stretches(sorted(wanted))
-    # Two halves of the work side by side: decoding and the model both release the GIL.
-    halves = [runs[: (len(runs) + 1) // 2], runs[(len(runs) + 1) // 2:]] if len(runs) > 1 else [runs]
-
-    def look(part: list[tuple[int, int]]) -> dict[int, Pose]:
-        return _look_in(path, part, wanted, boxes, frame_size, turn, model, others or {})
-
-    with ThreadPoolExecutor(max_workers=len(halves)) as pool:
-        found: dict[int, Pose] = {}
-        for part in pool.map(look, halves):
-            found.update(part)
-    return found
+    # one thread: a second landmarker would cost ~60 MB for a stage that takes a second or two
+    return _look_in(path, stretches(sorted(wanted)), wanted, boxes, frame_size, turn, model, others or {})
 
 
 def _look_in(path, runs, wanted: dict[int, int], boxes: dict[int, Box], frame_size, turn, model,
