@@ -20,8 +20,13 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gaitcheck.series import LandmarkSeries
+
+if TYPE_CHECKING:  # extract imports mediapipe: not at import time (a cache hit never needs it)
+    from gaitcheck.detect import Progress
+    from gaitcheck.extract import Extraction
 
 ENV_DIR = "GAITCHECK_CACHE_DIR"
 CACHE_VERSION = 1
@@ -54,7 +59,7 @@ class Walk:
                 "turn_reason": self.turn_reason}
 
 
-def walk_of(found) -> Walk:
+def walk_of(found: Extraction) -> Walk:
     """The Walk of an `extract.Extraction`."""
     return Walk(found.series, found.info.fps, found.info.frame_count, found.info.duration_s,
                 found.frames_read, found.persons_seen, found.orientation.reason if found.orientation.turn else "")
@@ -187,7 +192,8 @@ def _warn_once(folder: Path, error: Exception) -> None:
           f"set ${ENV_DIR} or use --no-cache", file=sys.stderr)
 
 
-def cached_walk(path: str | Path, options: dict, *, progress=None, use_cache: bool = True) -> Walk:
+def cached_walk(path: str | Path, options: dict, *, progress: Progress | None = None,
+                use_cache: bool = True) -> Walk:
     """The walker's raw series of `path`: from the cache when an entry matches, else by running
     `extract` (and keeping the result). `use_cache=False` neither reads nor writes the cache."""
     key = None
