@@ -20,8 +20,9 @@ on every frame and prints, per clip and overall:
 `--analyze` first runs `gaitcheck analyze CLIP --json DIR/NAME.json` on every clip (one at a
 time; DIR is --reports, default SUITE_DIR/reports). With `--reports DIR` it reads gaitcheck's JSON reports (schema gaitcheck/report-v1,
 one `NAME.json` per clip `NAME.mp4`) and prints, per metric, the mean absolute error
-against the truth and the share of (clip, rule) verdicts that match (`warn` counts as
-neither pass nor fail).
+against the truth (with how many clips it rests on, and how many reports left it absent where
+the truth has a value: an absent metric is not scored, so it is counted instead) and the
+share of (clip, rule) verdicts that match (`warn` counts as neither pass nor fail).
 """
 from __future__ import annotations
 
@@ -146,16 +147,19 @@ def _angles(detected: dict[int, np.ndarray], truth: dict) -> dict[str, dict[str,
 
 def compare_report(report: dict, truth: dict) -> dict:
     """Metric errors and verdict matches of one gaitcheck report (report-v1) against the truth."""
-    errors = {}
+    errors, missing = {}, []
     for name, metric in truth["metrics"].items():
         got = report.get("metrics", {}).get(name)
-        if metric.get("value") is None or not isinstance(got, dict) or got.get("value") is None:
+        if metric.get("value") is None:
+            continue
+        if not isinstance(got, dict) or got.get("value") is None:
+            missing.append(name)  # the truth has a value, the report none: counted, not scored
             continue
         errors[name] = abs(float(got["value"]) - float(metric["value"]))
     got_rules = {r["id"]: r.get("status") for r in report.get("rules", [])}
     verdicts = {rule["id"]: {"truth": rule["status"], "report": got_rules.get(rule["id"])}
                 for rule in truth["rules"]}
-    return {"errors": errors, "verdicts": verdicts,
+    return {"errors": errors, "missing": missing, "verdicts": verdicts,
             "view_match": report.get("view", {}).get("camera") == truth["view"]["camera"]}
 
 
@@ -163,13 +167,17 @@ def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
     """Across clips: mean absolute error per metric, share of matching verdicts, per rule too."""
     compared = [compare_report(report, truth) for report, truth in pairs]
     names = sorted({n for c in compared for n in c["errors"]})
-    mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) for n in names}
+    names = sorted(set(names) | {n for c in compared for n in c.get("missing", [])})
+    mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) if any(n in c["errors"] for c in compared)
+           else float("nan") for n in names}
+    scored = {n: sum(n in c["errors"] for c in compared) for n in names}
+    absent = {n: sum(n in c.get("missing", []) for c in compared) for n in names}
     matches = [(rule, v["truth"] == v["report"]) for c in compared for rule, v in c["verdicts"].items()]
     per_rule = {}
     for rule in sorted({r for r, _ in matches}):
         hits = [m for r, m in matches if r == rule]
         per_rule[rule] = sum(hits) / len(hits)
-    return {"clips": len(compared), "metric_mae": mae,
+    return {"clips": len(compared), "metric_mae": mae, "metric_scored": scored, "metric_absent": absent,
             "verdict_match": sum(m for _, m in matches) / len(matches) if matches else None,
             "verdict_match_per_rule": per_rule,
             "view_match": sum(c["view_match"] for c in compared) / len(compared) if compared else None}
@@ -231,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reports scored: {r['clips']}  verdicts matching: "
               f"{100 * r['verdict_match']:.1f}%  view right: {100 * r['view_match']:.1f}%" if pairs else "no reports found")
         for name, value in r["metric_mae"].items():
-            print(f"  {name:<28} MAE {value:8.2f}")
+            gone = r["metric_absent"][name]
+            print(f"  {name:<28} MAE {value:8.2f}  on {r['metric_scored'][name]:>2} clips"
+                  + (f"  (absent from {gone} report(s) where the truth has a value)" if gone else ""))
         for rule, value in r["verdict_match_per_rule"].items():
             print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
     if args.no_detect:
