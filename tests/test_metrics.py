@@ -226,3 +226,19 @@ def test_a_clip_with_side_and_frontal_passes_keeps_both(order):
     assert walk.facing.shape == (100,) and walk.facing[50:].all() and not walk.facing[:50].any()
     assert np.isfinite(walk.forward[:40]).all() and np.isnan(walk.forward[40:]).all()
     assert np.isfinite(walk.right[50:]).all() and np.isnan(walk.right[:50]).all()
+
+
+@pytest.mark.parametrize("sample", ["walk_back_hip_drop", "walk_front_elbows_out"])
+def test_elbow_flare_does_not_depend_on_which_arm_is_called_left(sample):
+    """The pose model sometimes labels a walker seen from behind as if facing the camera: with
+    every left/right label swapped, elbow flare (and arm midline travel) must read the same."""
+    from gaitcheck.landmarks import MIRROR
+
+    truth = json.loads((SAMPLES / f"{sample}.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    straight = compute_metrics(series, view, events)
+    swapped = compute_metrics(replace(series, xy=series.xy[:, list(MIRROR)]), view, events)
+    assert straight["elbow_flare_deg"].value == pytest.approx(truth["metrics"]["elbow_flare_deg"]["value"], abs=0.5)
+    assert swapped["elbow_flare_deg"].value == pytest.approx(straight["elbow_flare_deg"].value, abs=0.5)
+    if straight["arm_midline_crossing"].present:
+        assert swapped["arm_midline_crossing"].value == pytest.approx(straight["arm_midline_crossing"].value, abs=0.02)

@@ -29,11 +29,25 @@ def arm_angle(walk: Walk, side: str) -> np.ndarray:
     return to_trunk(walk.xy, shoulder, elbow, walk.forward)
 
 
+def outward_sign(walk: Walk, shoulder: int) -> np.ndarray:
+    """Per frame: the screen-x side (+1/−1) of this shoulder from the mid-shoulder, across the
+    trunk (front/back passes; NaN elsewhere). An arm flares and a wrist travels "out" towards
+    its own shoulder's side of the picture.
+
+    From the picture, not from the labels: the pose model sometimes labels a walker seen from
+    behind as if facing the camera (two of four freshly seeded synthetic back views), and a
+    sign taken from the label and the walking direction then turns every flare inwards."""
+    down = mid_hip(walk.xy) - mid_shoulder(walk.xy)
+    across = np.stack([down[:, 1], -down[:, 0]], axis=-1)  # screen +x when upright
+    side = np.sign(np.sum((walk.xy[:, shoulder] - mid_shoulder(walk.xy)) * across, axis=1))
+    return np.where(np.isfinite(walk.right) & (side != 0), side, np.nan)
+
+
 def elbow_flare(walk: Walk) -> np.ndarray:
     """Per frame: mean of both arms' shoulder→elbow angle to the trunk axis, + away from the
-    body (front/back passes). The subject's left arm flares towards their left: sign −right."""
-    return 0.5 * (to_trunk(walk.xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, -walk.right)
-                  + to_trunk(walk.xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, walk.right))
+    body, towards the arm's own side (front/back passes)."""
+    return 0.5 * (to_trunk(walk.xy, L.LEFT_SHOULDER, L.LEFT_ELBOW, outward_sign(walk, L.LEFT_SHOULDER))
+                  + to_trunk(walk.xy, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, outward_sign(walk, L.RIGHT_SHOULDER)))
 
 
 def swing_per_stride(walk: Walk, side: str, angle: np.ndarray) -> tuple[list[float], list[float]]:
@@ -116,8 +130,8 @@ def flare_metrics(walk: Walk) -> list[Metric]:
     across = np.stack([down[:, 1], -down[:, 0]], axis=-1)
     width = np.linalg.norm(walk.xy[:, L.RIGHT_SHOULDER] - walk.xy[:, L.LEFT_SHOULDER], axis=1)
     travel = []
-    front_only = np.where(walk.facing, walk.right, np.nan)
-    for side, sign in (("left", -front_only), ("right", front_only)):
+    for side in ("left", "right"):
+        sign = np.where(walk.facing, outward_sign(walk, ARMS[side][0]), np.nan)
         wrist = ARMS[side][2]
         outward = sign * np.sum((walk.xy[:, wrist] - shoulder) * across, axis=1) / width
         travel += per_stride(walk, outward, np.ptp, frontal=True)
