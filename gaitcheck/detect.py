@@ -15,8 +15,8 @@ goes through the model; a walker is then first seen up to two frames late, and t
 Two poses are always asked of MediaPipe, even when one person is wanted. With `num_poses=1`
 it tracks: each frame's crop comes from the last frame's landmarks and its detector sleeps.
 With two (and one person in view) the detector runs on every frame and its fresh crop is
-used. The tracked crops damp fast motion: on the synthetic samples a 11.0° pelvic drop reads
-3.5° tracked against 12.6° re-detected, a 35° arm swing 20° against 26°. The detector costs
+used. The tracked crops lag the body: on the synthetic samples a 15.9° slouch read 11.9°
+tracked against 15.5° re-detected, a 34.8° arm swing 20.1° against 25.8°. The detector costs
 about a third more per frame; fidelity comes first.
 """
 from __future__ import annotations

@@ -65,16 +65,16 @@ def extract_range(clip, start: int) -> np.ndarray:
 
 
 
-def test_fast_motion_is_not_damped_when_one_person_is_wanted():
-    """MediaPipe asked for one pose tracks its crops from frame to frame and damps fast
-    motion (this clip's 11° pelvic drop read 3.5°); the pass always asks for two."""
+def test_one_wanted_person_is_still_found_afresh_in_every_frame():
+    """MediaPipe asked for one pose tracks its crops from frame to frame and under-reads the
+    body's angles (this clip's 15.9° slouch read 11.9°); the pass always asks for two."""
     from gaitcheck.analysis import analyze_series
 
-    clip = Path(__file__).resolve().parents[1] / "samples" / "walk_back_hip_drop.mp4"
-    drawn = json.loads(clip.with_suffix(".truth.json").read_text())["metrics"]["pelvic_drop_deg"]["value"]
+    clip = Path(__file__).resolve().parents[1] / "samples" / "walk_side_slouch.mp4"
+    drawn = json.loads(clip.with_suffix(".truth.json").read_text())["metrics"]["trunk_lean_deg"]["value"]
     for wanted in (1, 2):
-        measured = analyze_series(extract(clip, max_persons=wanted, turn=0).series).metrics["pelvic_drop_deg"].value
-        assert abs(measured - drawn) < 3.0, (wanted, measured, drawn)
+        measured = analyze_series(extract(clip, max_persons=wanted, turn=0).series).metrics["trunk_lean_deg"].value
+        assert abs(measured - drawn) < 2.0, (wanted, measured, drawn)
 
 
 def test_empty_stretches_are_looked_at_every_third_frame(tmp_path, monkeypatch):
