@@ -168,9 +168,9 @@ def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
     compared = [compare_report(report, truth) for report, truth in pairs]
     names = sorted({n for c in compared for n in c["errors"]})
     names = sorted(set(names) | {n for c in compared for n in c.get("missing", [])})
-    mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) if any(n in c["errors"] for c in compared)
-           else float("nan") for n in names}
     scored = {n: sum(n in c["errors"] for c in compared) for n in names}
+    # MAE only where some report measured the metric; metric_absent counts the rest
+    mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) for n in names if scored[n]}
     absent = {n: sum(n in c.get("missing", []) for c in compared) for n in names}
     matches = [(rule, v["truth"] == v["report"]) for c in compared for rule, v in c["verdicts"].items()]
     per_rule = {}
@@ -238,9 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         r = summary["reports"]
         print(f"reports scored: {r['clips']}  verdicts matching: "
               f"{100 * r['verdict_match']:.1f}%  view right: {100 * r['view_match']:.1f}%" if pairs else "no reports found")
-        for name, value in r["metric_mae"].items():
-            gone = r["metric_absent"][name]
-            print(f"  {name:<28} MAE {value:8.2f}  on {r['metric_scored'][name]:>2} clips"
+        for name, gone in r["metric_absent"].items():
+            value = r["metric_mae"].get(name)
+            print(f"  {name:<28} " + (f"MAE {value:8.2f}" if value is not None else "MAE        -")
+                  + f"  on {r['metric_scored'][name]:>2} clips"
                   + (f"  (absent from {gone} report(s) where the truth has a value)" if gone else ""))
         for rule, value in r["verdict_match_per_rule"].items():
             print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
