@@ -8,9 +8,9 @@ starts a little before its span (`WARMUP_S`) so that MediaPipe's frame-to-frame 
 settled when its span begins; the warm-up frames are dropped, so every frame is detected
 exactly once, and the tracks are joined afterwards by the ordinary tracking step.
 
-While nobody is in view (before the walker enters, after they leave) only every third frame
-goes through the model; a walker is then first seen up to two frames late, and the second look
-(refine.py) goes back for those frames.
+Once nobody has been seen for half a second (before the walker enters, after they leave),
+only every third frame goes through the model; a walker is then first seen up to two frames
+late, and the second look (refine.py) goes back for those frames.
 
 Two poses are always asked of MediaPipe, even when one person is wanted. With `num_poses=1`
 it tracks: each frame's crop comes from the last frame's landmarks and its detector sleeps.
@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 WARMUP_S = 0.5
 MIN_CHUNK_S = 2.0  # a chunk shorter than this is not worth its warm-up frames
 MIN_POSES_ASKED = 2  # see above: one asked pose means tracked, damped crops
-EMPTY_BEFORE_SKIPPING = 3  # frames in a row with nobody, after which …
+EMPTY_BEFORE_SKIPPING = 15  # frames in a row with nobody (half a second at 30 fps; a walker missed for a moment is not gone), after which …
 LOOK_EVERY_WHILE_EMPTY = 3  # … only every third frame goes through the model until someone appears
 
 
