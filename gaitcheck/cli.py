@@ -53,6 +53,13 @@ def cli() -> None:
 
 def main() -> None:
     """Run the CLI; known errors become one line on stderr and the documented exit code."""
+    from gaitcheck.native_log import filtered_native_stderr
+
+    with filtered_native_stderr():
+        _run()
+
+
+def _run() -> None:
     try:
         cli.main(standalone_mode=False)
     except GaitcheckError as error:
