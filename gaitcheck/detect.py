@@ -191,6 +191,8 @@ def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | No
                 thread.join(timeout=0.1)  # wakes for Ctrl-C
     except BaseException:
         cancel.set()
+        for thread in threads:  # each stops after its current frame and closes its landmarker
+            thread.join(timeout=5.0)
         raise
     found = Detections()
     for result in results:  # in chunk order, so frames stay in order

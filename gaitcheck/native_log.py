@@ -31,6 +31,13 @@ def is_noise(line: bytes) -> bool:
     return NOISE.match(line) is not None
 
 
+def _writes_to_fd2(stream) -> bool:
+    try:
+        return stream.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 @contextlib.contextmanager
 def filtered_native_stderr() -> Iterator[None]:
     """For the duration: fd 2 goes through the filter; sys.stderr writes to the real stderr."""
@@ -43,11 +50,14 @@ def filtered_native_stderr() -> Iterator[None]:
         return
     os.dup2(write_end, 2)
     os.close(write_end)
-    python_stderr = io.TextIOWrapper(os.fdopen(os.dup(real), "wb", buffering=0),
-                                     encoding=getattr(sys.stderr, "encoding", None) or "utf-8",
-                                     errors="backslashreplace", line_buffering=True, write_through=True)
     previous = sys.stderr
-    sys.stderr = python_stderr
+    python_stderr = None
+    if _writes_to_fd2(previous):  # not when stderr is captured (a test runner, a notebook)
+        # line-buffered: each line reaches the terminal in one write, never cut by a library line
+        python_stderr = io.TextIOWrapper(os.fdopen(os.dup(real), "wb", buffering=0),
+                                         encoding=getattr(previous, "encoding", None) or "utf-8",
+                                         errors="backslashreplace", line_buffering=True)
+        sys.stderr = python_stderr
 
     def forward() -> None:
         pending = b""
@@ -66,9 +76,10 @@ def filtered_native_stderr() -> Iterator[None]:
     try:
         yield
     finally:
-        with contextlib.suppress(Exception):
-            python_stderr.flush()
-        sys.stderr = previous
+        if python_stderr is not None:
+            with contextlib.suppress(Exception):
+                python_stderr.flush()
+            sys.stderr = previous
         os.dup2(real, 2)  # closes our pipe end at fd 2: the forwarder sees the end of it
         thread.join(timeout=2.0)  # a child process may still hold the pipe: do not wait on it
         os.close(real)
