@@ -57,39 +57,10 @@ def build_clip(folder: Path) -> Path:
     return clip
 
 
-def decode_loop(clip: str) -> dict:
-    import cv2
-
+def loop_figures(loop, *args) -> dict:
+    """Frames, wall and CPU seconds of one of throughput.py's loops, start-up excluded."""
     started, cpu = time.perf_counter(), time.process_time()
-    capture = cv2.VideoCapture(clip, cv2.CAP_FFMPEG)
-    frames = 0
-    while capture.read()[0]:
-        frames += 1
-    return {"frames": frames, "loop_s": time.perf_counter() - started, "loop_cpu_s": time.process_time() - cpu}
-
-
-def plain_loop(clip: str, poses: int = 1) -> dict:
-    """The hand-written script: nothing but decode, convert, detect."""
-    import cv2
-    import mediapipe as mp
-    from mediapipe.tasks.python import BaseOptions, vision
-
-    from gaitcheck.model import find_model
-
-    options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(find_model(None))),
-                                           running_mode=vision.RunningMode.VIDEO, num_poses=poses)
-    started, cpu = time.perf_counter(), time.process_time()
-    frames = 0
-    with vision.PoseLandmarker.create_from_options(options) as landmarker:
-        capture = cv2.VideoCapture(clip, cv2.CAP_FFMPEG)
-        fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                break
-            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-            landmarker.detect_for_video(image, int(frames * 1000 / fps))
-            frames += 1
+    frames = loop(*args)
     return {"frames": frames, "loop_s": time.perf_counter() - started, "loop_cpu_s": time.process_time() - cpu}
 
 
@@ -113,8 +84,14 @@ def main() -> None:
     parser.add_argument("--inner", choices=["decode", "plain", "plain2"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
-        loops = {"decode": decode_loop, "plain": plain_loop, "plain2": lambda clip: plain_loop(clip, poses=2)}
-        print(json.dumps(loops[args.inner](args.clip)))
+        from throughput import decode_only, plain_mediapipe  # bench/ is this script's folder
+
+        from gaitcheck.model import find_model
+
+        clip, model = Path(args.clip), find_model(None)
+        loops = {"decode": (decode_only, clip), "plain": (plain_mediapipe, clip, model),
+                 "plain2": (plain_mediapipe, clip, model, 2)}
+        print(json.dumps(loop_figures(*loops[args.inner])))
         return
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -58,7 +58,8 @@ def decode_only(path: Path) -> int:
     return count
 
 
-def plain_mediapipe(path: Path, model: Path) -> int:
+def plain_mediapipe(path: Path, model: Path, poses: int = 1) -> int:
+    """The hand-written script: decode → RGB → detect_for_video asking for `poses` poses."""
     import cv2
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
@@ -66,7 +67,7 @@ def plain_mediapipe(path: Path, model: Path) -> int:
     options = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(model)),
         running_mode=vision.RunningMode.VIDEO,
-        num_poses=1,
+        num_poses=poses,
     )
     landmarker = vision.PoseLandmarker.create_from_options(options)
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)

@@ -41,8 +41,8 @@ Progress = Callable[[int, int], None]
 WARMUP_S = 0.5
 MIN_CHUNK_S = 2.0  # a chunk shorter than this is not worth its warm-up frames
 MIN_POSES_ASKED = 2  # see above: one asked pose means tracked, damped crops
-EMPTY_BEFORE_SKIPPING = 15  # frames in a row with nobody (half a second at 30 fps; a walker missed for a moment is not gone), after which …
-LOOK_EVERY_WHILE_EMPTY = 3  # … only every third frame goes through the model until someone appears
+EMPTY_BEFORE_SKIPPING_S = 0.5  # nobody seen for this long (a walker missed for a moment is not gone) …
+LOOK_EVERY_WHILE_EMPTY = 3  # … and only every third frame goes through the model until someone appears
 
 
 @dataclass
@@ -125,15 +125,16 @@ def detect_range(
     with PoseEstimator(settings.model, max_persons=asked, video=True) as estimator:
         frames = prefetch(_rgb_frames(Path(path), stride=settings.stride, start=start, stop=stop,
                                       turn=settings.turn, max_side=settings.max_side), depth=2)
-        empty = 0  # frames in a row looked at and found empty
+        empty_since: float | None = None  # time of the first of the frames in a row found empty
         for n, (frame, rgb) in enumerate(frames):
             if cancel is not None and cancel.is_set():
                 break
-            if empty >= EMPTY_BEFORE_SKIPPING and n % LOOK_EVERY_WHILE_EMPTY:
+            skipping = empty_since is not None and frame.time_s - empty_since >= EMPTY_BEFORE_SKIPPING_S
+            if skipping and n % LOOK_EVERY_WHILE_EMPTY:
                 poses = []  # nobody in view: look at every few frames only, until someone comes
             else:
                 poses = drop_duplicates(estimator.detect(rgb, frame.time_s * 1000.0, frame_size=settings.frame_size))
-                empty = 0 if poses else empty + 1
+                empty_since = None if poses else (frame.time_s if empty_since is None else empty_since)
             if frame.index < keep_from:
                 continue
             found.indices.append(frame.index)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from cli_probe import analyze_loads_mediapipe
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((REPO / "gaitcheck" / "report" / "report-v1.schema.json").read_text())
@@ -46,15 +47,7 @@ def test_report_follows_the_contract(slouch):
 
 def test_saved_series_gives_the_same_report_without_inference(slouch, tmp_path):
     report, series = slouch
-    code = (
-        "import sys, json\n"
-        "from gaitcheck.cli import cli\n"
-        f"cli.main(['analyze', {str(series)!r}, '--json', {str(tmp_path / 'again.json')!r}, '-q'], standalone_mode=False)\n"
-        "print(json.dumps({'mediapipe': 'mediapipe' in sys.modules}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"mediapipe": False}
+    assert not analyze_loads_mediapipe(series, tmp_path / "again.json")
     again = json.loads((tmp_path / "again.json").read_text())
     for name, metric in report["metrics"].items():
         assert again["metrics"][name]["value"] == pytest.approx(metric["value"], abs=1e-6), name

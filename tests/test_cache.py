@@ -243,17 +243,8 @@ def test_a_hit_marks_the_entry_recently_used(short_clip, tmp_path, series_cache)
 
 
 def test_a_hit_never_loads_the_pose_model(short_clip, tmp_path):
-    import subprocess
-    import sys
+    from cli_probe import analyze_loads_mediapipe
 
     analyze(short_clip, "--json", tmp_path / "first.json")
-    code = (
-        "import sys, json\n"
-        "from gaitcheck.cli import cli\n"
-        f"cli.main(['analyze', {str(short_clip)!r}, '--json', {str(tmp_path / 'again.json')!r}, '-q'], standalone_mode=False)\n"
-        "print(json.dumps({'mediapipe': 'mediapipe' in sys.modules}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"mediapipe": False}
+    assert not analyze_loads_mediapipe(short_clip, tmp_path / "again.json")
     assert metrics(tmp_path / "again.json") == metrics(tmp_path / "first.json")

@@ -116,9 +116,9 @@ def test_empty_stretches_are_looked_at_every_third_frame(tmp_path, monkeypatch):
     times = np.array(found.times) * 1000.0
     looked = np.isin(np.round(times, 3), np.round(seen_at, 3))
     before, after = looked[times < person_from_ms], looked[times >= person_from_ms + 100]
-    patience = detect.EMPTY_BEFORE_SKIPPING
-    assert before[:patience].all()  # a walker missed for a moment is looked for in every frame
-    assert 0.25 < before[patience:].mean() < 0.45  # then one frame in three
+    patient = times[: len(before)] - times[0] < detect.EMPTY_BEFORE_SKIPPING_S * 1000.0
+    assert before[patient].all()  # a walker missed for a moment is looked for in every frame
+    assert 0.25 < before[~patient].mean() < 0.45  # then one frame in three
     assert after.all()
     assert all(bool(poses) == (t >= person_from_ms and looked_at)
                for poses, t, looked_at in zip(found.poses, times, looked))
