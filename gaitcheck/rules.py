@@ -22,6 +22,20 @@ SCHEMA = "gaitcheck/rules-v1"
 STATUSES = ("pass", "warn", "fail", "not_measurable")
 FRONTAL_VIEWS = {"front", "back"}
 
+# How a check reads its thresholds: "max" bounds the size |x| (a lean either way is a lean),
+# "upper" bounds the signed value (only one direction is a fault: looking down, not up),
+# "min" asks the value to reach the threshold (arm swing).
+KINDS = ("max", "upper", "min")
+THRESHOLD_TEXT = {"max": "|x| ≤ {:g}", "upper": "x ≤ {:g}", "min": "x ≥ {:g}"}
+
+
+def status_of(kind: str, value: float, pass_at: float, warn_at: float) -> str:
+    """pass / warn / fail of one value against a check's thresholds."""
+    if kind == "min":
+        return "pass" if value >= pass_at else "warn" if value >= warn_at else "fail"
+    size = abs(value) if kind == "max" else value
+    return "pass" if size <= pass_at else "warn" if size <= warn_at else "fail"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -29,19 +43,16 @@ class Check:
 
     metric: str
     views: tuple[str, ...]
-    kind: str  # "max" (|value| must stay at or below) or "min" (value must reach)
+    kind: str  # one of KINDS
     pass_at: float
     warn_at: float
     source: str
 
     def status(self, value: float) -> str:
-        if self.kind == "max":
-            size = abs(value)
-            return "pass" if size <= self.pass_at else "warn" if size <= self.warn_at else "fail"
-        return "pass" if value >= self.pass_at else "warn" if value >= self.warn_at else "fail"
+        return status_of(self.kind, value, self.pass_at, self.warn_at)
 
     def threshold_text(self) -> str:
-        return f"|x| ≤ {self.pass_at:g}" if self.kind == "max" else f"≥ {self.pass_at:g}"
+        return THRESHOLD_TEXT[self.kind].format(self.pass_at)
 
 
 @dataclass(frozen=True)
@@ -141,9 +152,9 @@ def _build(data: dict, origin: str) -> RuleSet:
                 raise fail(where, f"'metric' must be a metric name, not {metric!r}")
             if not isinstance(views, list) or not views or not all(v in VIEWS for v in views):
                 raise fail(where, f"'views' must be a list of {', '.join(VIEWS)}, not {views!r}")
-            if kind not in ("max", "min"):
-                raise fail(where, f"kind must be 'max' or 'min', not {kind!r}")
-            if (kind == "max" and warn_at < pass_at) or (kind == "min" and warn_at > pass_at):
+            if kind not in KINDS:
+                raise fail(where, f"kind must be one of {', '.join(map(repr, KINDS))}, not {kind!r}")
+            if (kind != "min" and warn_at < pass_at) or (kind == "min" and warn_at > pass_at):
                 raise fail(where, "'warn' must lie beyond 'pass'")
             checks.append(Check(metric, tuple(views), kind, pass_at, warn_at, text(check, "source", where)))
         where = f"[rules.{rule_id}]"

@@ -52,4 +52,6 @@ def test_helpers():
     threshold = {"kind": "max", "pass": 8.0, "warn": 10.0}
     assert [live_status(v, threshold) for v in (-5.0, 9.0, -12.0)] == ["pass", "warn", "fail"]
     assert live_status(float("nan"), threshold) == ""
+    ceiling = {"kind": "upper", "pass": 10.0, "warn": 15.0}
+    assert [live_status(v, ceiling) for v in (-30.0, 12.0, 16.0)] == ["pass", "warn", "fail"]
     assert [p.name for p in annotated_paths("out/a.webm", ["x/side.mp4", "front.mp4"])] == ["a.side.webm", "a.front.webm"]

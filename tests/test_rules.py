@@ -36,6 +36,26 @@ def test_statuses_follow_the_thresholds():
     # Lean is judged on its size, whichever way it goes.
     results, _ = judge(rules, side_metrics(trunk_lean_deg=-14.0))
     assert results[0]["status"] == "fail"
+    # Gaze is judged one way only: looking down is the fault, a raised chin is not.
+    for pitch, expected in ((-25.0, "pass"), (12.0, "warn"), (16.0, "fail")):
+        results, _ = judge(rules, side_metrics(head_pitch_deg=pitch))
+        gaze = next(r for r in results if r["id"] == "gaze_forward")
+        assert gaze["status"] == expected, pitch
+        assert gaze["threshold"]["text"] == "x ≤ 10"
+
+
+def test_a_one_sided_check_is_written_upper(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rules.stand_tall.checks]]\nmetric = "trunk_lean_deg"\nkind = "upper"\n'
+                    'pass = 5\nwarn = 8\nviews = ["side"]\nsource = "test"\n')
+    results, _ = judge(load_rules(path), side_metrics(trunk_lean_deg=-20.0))
+    assert results[0]["status"] == "pass"
+    results, _ = judge(load_rules(path), side_metrics(trunk_lean_deg=6.0))
+    assert results[0]["status"] == "warn"
+    path.write_text('[[rules.stand_tall.checks]]\nmetric = "trunk_lean_deg"\nkind = "upper"\n'
+                    'pass = 5\nwarn = 3\nviews = ["side"]\nsource = "test"\n')
+    with pytest.raises(InputError, match="beyond"):
+        load_rules(path)
 
 
 def test_not_measurable_carries_the_metrics_reason():

@@ -21,6 +21,7 @@ from gaitcheck.atomic import atomic_path
 from gaitcheck.errors import OutputError
 from gaitcheck.report.drawing import ANGLES, BGR, darken, draw_angle, draw_label, draw_skeleton, unlevel
 from gaitcheck.report.series_table import frame_series, walk_of
+from gaitcheck.rules import status_of
 
 FOURCC = "VP80"
 MAX_SIDE = 960  # larger clips are scaled down: the overlay is for watching, not measuring
@@ -30,10 +31,7 @@ def live_status(value: float, threshold: dict | None) -> str:
     """pass / warn / fail of one frame's value against a rule's threshold ('' without one)."""
     if not threshold or not np.isfinite(value):
         return ""
-    size = abs(value) if threshold["kind"] == "max" else value
-    if threshold["kind"] == "max":
-        return "pass" if size <= threshold["pass"] else "warn" if size <= threshold["warn"] else "fail"
-    return "pass" if size >= threshold["pass"] else "warn" if size >= threshold["warn"] else "fail"
+    return status_of(threshold["kind"], value, threshold["pass"], threshold["warn"])
 
 
 def judged_here(analysis: Analysis, document: dict) -> list[dict]:

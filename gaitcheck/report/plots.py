@@ -14,12 +14,15 @@ PASS_COLOUR, WARN_COLOUR, LINE_COLOUR = "#cfe8c6", "#fbe6b0", "#1f5fa8"
 
 
 def band_limits(threshold: dict | None) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """((pass low, pass high), (warn low, warn high)) of a size limit ('max': |x| ≤ pass) or a
-    floor ('min': x ≥ pass), as value ranges; None without a threshold."""
+    """((pass low, pass high), (warn low, warn high)) of a size limit ('max': |x| ≤ pass), a
+    ceiling ('upper': x ≤ pass) or a floor ('min': x ≥ pass), as value ranges; None without a
+    threshold."""
     if not threshold:
         return None
     if threshold["kind"] == "max":
         return (-threshold["pass"], threshold["pass"]), (-threshold["warn"], threshold["warn"])
+    if threshold["kind"] == "upper":
+        return (-np.inf, threshold["pass"]), (-np.inf, threshold["warn"])
     return (threshold["pass"], np.inf), (threshold["warn"], np.inf)
 
 
