@@ -131,8 +131,14 @@ def person_shapes(camera: Camera, person: Person, t: float) -> list[Shape]:
         capsule(f"{S}_ELBOW", 0.033, f"{S}_WRIST", 0.025, colour_for(side, fore), -0.005)
         capsule(f"{S}_WRIST", 0.024, f"{side}_hand_tip", 0.019, colour_for(side, look.skin), -0.01)
 
-    # Torso: hull of a chest ring and a hip ring.
-    fwd, up, right = person.trunk_axes
+    # Torso: hull of a chest ring and a hip ring. The chest rings lie along the shoulder joint
+    # line, not the trunk's own right (which tips with a lateral lean): drawn shoulders that tip
+    # while the joints stay level would show a tilt the truth does not have.
+    fwd, up, _ = person.trunk_axes
+    right = P["RIGHT_SHOULDER"] - P["LEFT_SHOULDER"]
+    right = right / np.linalg.norm(right)
+    fwd = np.cross(up, right)
+    fwd = fwd / np.linalg.norm(fwd)
     pf, _, pr = person.pelvis_axes
     ring = np.linspace(0, 2 * np.pi, 20, endpoint=False)
     g = look.girth  # depth and waist follow the build; the shoulders stay on the joints
