@@ -233,3 +233,68 @@ def test_far_foot_label_swaps_around_its_strikes_keep_the_steps_even():
     ours = np.sort(np.concatenate([reference.heel_strike_times[s] for s in SIDES]))
     theirs = np.sort(np.concatenate([noisy.heel_strike_times[s] for s in SIDES]))
     assert len(ours) == len(theirs) and np.max(np.abs(ours - theirs)) <= 2.0 / series.sample_rate
+
+
+def _bobbing_walker(rate: float, peaks_s: np.ndarray, duration_s: float):
+    """A walker seen from the front whose mid-hip is lowest (image y largest) at `peaks_s`: a
+    raised-cosine bob per step, feet and shoulders still (enough for the bob strikes)."""
+    from dataclasses import replace
+
+    from gaitcheck.landmarks import Landmark as L
+    from gaitcheck.series import empty_series
+
+    n = int(round(duration_s * rate))
+    t = np.arange(n) / rate
+    step = float(np.median(np.diff(peaks_s)))
+    phase = np.min(np.abs(t[:, None] - peaks_s[None, :]), axis=1) / step  # 0 at a strike, 0.5 between
+    bob = 4.0 * np.cos(2 * np.pi * phase)  # px, + = lower in the picture
+    series = empty_series(n, 640, 480, rate)
+    xy = np.full((n, 33, 2), np.nan)
+    for landmark, x, y in ((L.LEFT_HIP, 340.0, 250.0), (L.RIGHT_HIP, 300.0, 250.0), (L.LEFT_SHOULDER, 345.0, 150.0),
+                           (L.RIGHT_SHOULDER, 295.0, 150.0), (L.LEFT_HEEL, 335.0, 400.0), (L.RIGHT_HEEL, 305.0, 400.0)):
+        xy[:, landmark] = (x, y)
+    xy[:, [L.LEFT_HIP, L.RIGHT_HIP], 1] += bob[:, None]
+    series.xy[:] = xy
+    series.times[:] = t
+    series.detected[:] = True
+    series.visibility[:] = 1.0
+    return replace(series, processing={})
+
+
+@pytest.mark.parametrize("rate", [25.0, 30.0])
+def test_bob_strikes_are_timed_between_frames(rate):
+    """Front/back strikes (pelvis bob) come with a sub-frame time: at 30 fps a frame is 6% of a
+    step, and strikes rounded to frames made symmetric synthetic walkers read 6-12% step-time
+    asymmetry. Bob maxima placed off the frame grid must come back within 3 ms (rounding to the
+    frame is off by up to half a frame, 17-20 ms, and by over 8 ms on most of these)."""
+    from gaitcheck.events import _bob_strikes
+    from gaitcheck.view import TOWARDS, Pass
+
+    true = 0.613 + 0.5737 * np.arange(8)
+    series = _bobbing_walker(rate, true, 5.2)
+    one = Pass(0, len(series), TOWARDS)
+    hs, fine = _bob_strikes(series, one, 100.0)
+    frames = np.sort(np.concatenate([hs[s][0] for s in SIDES]))
+    found = np.array([f + fine.get(int(f), 0.0) for f in frames]) / rate
+    inner = true[(true > 0.9) & (true < 4.3)]  # the band-pass filter's edges bend the first and last
+    assert len(found) >= len(inner)
+    errors = np.array([np.min(np.abs(found - t)) for t in inner])
+    assert np.max(errors) <= 0.003, errors
+    rounded = np.array([np.min(np.abs(frames / rate - t)) for t in inner])
+    assert np.mean(rounded > 0.008) >= 0.4  # the old frame-rounded times would have failed
+
+
+def test_bob_strikes_skip_the_filter_edges():
+    """The band-pass filter's edge makes a bob peak near either end of a track that is no heel
+    strike (seen 0.13 s into two synthetic front clips, 0.4 s before their first true strike,
+    making a 0.4 s "step"): none is reported within BOB_EDGE_S of the ends."""
+    from gaitcheck.events import BOB_EDGE_S, _bob_strikes
+    from gaitcheck.view import TOWARDS, Pass
+
+    rate = 30.0
+    true = 0.52 + 0.59 * np.arange(6)
+    series = _bobbing_walker(rate, true, 3.5)
+    hs, _ = _bob_strikes(series, Pass(0, len(series), TOWARDS), 100.0)
+    frames = np.concatenate([hs[s][0] for s in SIDES])
+    assert len(frames) >= 4
+    assert frames.min() >= BOB_EDGE_S * rate and frames.max() < len(series) - BOB_EDGE_S * rate
