@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, help="folder of gaitcheck JSON reports NAME.json to score")
     parser.add_argument("--no-detect", action="store_true", help="skip the detection pass (only score reports)")
     parser.add_argument("--analyze", action="store_true", help="run `gaitcheck analyze` on every clip first")
+    parser.add_argument("--mismatches", action="store_true",
+                        help="list every (clip, rule) whose verdict differs from the truth's")
     args = parser.parse_args(argv)
     if args.generate:
         from gaitcheck.synth.suite import render_suite
@@ -228,10 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         args.reports = args.reports or args.suite / "reports"
         run_analysis(clips, args.reports)
     if args.reports:
-        pairs = []
+        pairs, scored = [], []
         for clip in clips:
             report = args.reports / f"{clip.stem}.json"
             if report.exists():
+                scored.append(clip.stem)
                 pairs.append((json.loads(report.read_text()),
                               json.loads(clip.with_name(clip.stem + ".truth.json").read_text())))
         summary["reports"] = summarise_reports(pairs)
@@ -245,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
                   + (f"  (absent from {gone} report(s) where the truth has a value)" if gone else ""))
         for rule, value in r["verdict_match_per_rule"].items():
             print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
+        if args.mismatches:
+            for name, (report, truth) in zip(scored, pairs):
+                for rule, v in compare_report(report, truth)["verdicts"].items():
+                    if v["truth"] != v["report"]:
+                        print(f"  mismatch {name:<36} {rule:<20} truth {v['truth']:<15} reported {v['report']}")
     if args.no_detect:
         if args.json:
             args.json.write_text(json.dumps(summary, indent=1))
