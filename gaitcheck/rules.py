@@ -29,11 +29,16 @@ KINDS = ("max", "upper", "min")
 THRESHOLD_TEXT = {"max": "|x| ≤ {:g}", "upper": "x ≤ {:g}", "min": "x ≥ {:g}"}
 
 
-def status_of(kind: str, value: float, pass_at: float, warn_at: float) -> str:
-    """pass / warn / fail of one value against a check's thresholds."""
+def status_of(kind: str, value: float, pass_at: float, warn_at: float, uncertainty: float = 0.0) -> str:
+    """pass / warn / fail of one value against a check's thresholds.
+
+    A value known only to within `uncertainty` (one standard error) is given its benefit: it
+    is judged at the end of that band nearest to passing, so a rule flags what the walk shows
+    beyond the measurement's own scatter (two steps a side cannot show a 7% asymmetry)."""
     if kind == "min":
+        value = value + uncertainty
         return "pass" if value >= pass_at else "warn" if value >= warn_at else "fail"
-    size = abs(value) if kind == "max" else value
+    size = max(0.0, abs(value) - uncertainty) if kind == "max" else value - uncertainty
     return "pass" if size <= pass_at else "warn" if size <= warn_at else "fail"
 
 
@@ -48,8 +53,8 @@ class Check:
     warn_at: float
     source: str
 
-    def status(self, value: float) -> str:
-        return status_of(self.kind, value, self.pass_at, self.warn_at)
+    def status(self, value: float, uncertainty: float = 0.0) -> str:
+        return status_of(self.kind, value, self.pass_at, self.warn_at, uncertainty)
 
     def threshold_text(self) -> str:
         return THRESHOLD_TEXT[self.kind].format(self.pass_at)
@@ -198,7 +203,7 @@ def judge(rules: RuleSet, metrics: dict) -> tuple[list[dict], str]:
                 reason = metric.reason if metric is not None else "not measured"
                 reasons.append(f"{check.metric}: {reason}")
                 continue
-            judged.append((check, metric, check.status(metric.value)))
+            judged.append((check, metric, check.status(metric.value, metric.uncertainty or 0.0)))
         if not judged:
             results.append({"id": rule.id, "title": rule.title, "status": "not_measurable",
                             "metric": rule.checks[0].metric if rule.checks else None, "value": None,
@@ -210,9 +215,12 @@ def judge(rules: RuleSet, metrics: dict) -> tuple[list[dict], str]:
         results.append({
             "id": rule.id, "title": rule.title, "status": status, "metric": check.metric,
             "value": round(float(metric.value), 3), "unit": metric.unit,
+            "uncertainty": None if metric.uncertainty is None else round(float(metric.uncertainty), 3),
             "threshold": {"kind": check.kind, "pass": check.pass_at, "warn": check.warn_at,
                           "text": check.threshold_text(), "source": check.source},
-            "checks": [{"metric": c.metric, "value": round(float(m.value), 3), "status": s} for c, m, s in judged],
+            "checks": [{"metric": c.metric, "value": round(float(m.value), 3), "status": s,
+                        "uncertainty": None if m.uncertainty is None else round(float(m.uncertainty), 3)}
+                       for c, m, s in judged],
             "reason": "; ".join(reasons) if reasons else None,
             "advice": rule.advice if status != "pass" else "", "related_advice": rule.related,
         })

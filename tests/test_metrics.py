@@ -242,3 +242,34 @@ def test_elbow_flare_does_not_depend_on_which_arm_is_called_left(sample):
     assert swapped["elbow_flare_deg"].value == pytest.approx(straight["elbow_flare_deg"].value, abs=0.5)
     if straight["arm_midline_crossing"].present:
         assert swapped["arm_midline_crossing"].value == pytest.approx(straight["arm_midline_crossing"].value, abs=0.02)
+
+
+def test_side_asymmetry_error_is_that_of_a_two_sample_comparison():
+    """The asymmetry's standard error is the pooled two-sample one: |difference| / t of
+    scipy's equal-variance t-test, as a share of the mean."""
+    from scipy.stats import ttest_ind
+
+    from gaitcheck.metrics.summary import side_asymmetry
+
+    left, right = [0.61, 0.58, 0.63, 0.60], [0.55, 0.57, 0.52]
+    value, error = side_asymmetry(left, right)
+    difference = np.mean(left) - np.mean(right)
+    mean = 0.5 * (np.mean(left) + np.mean(right))
+    assert value == pytest.approx(100 * abs(difference) / mean)
+    assert error == pytest.approx(100 * abs(difference) / abs(ttest_ind(left, right).statistic) / mean)
+    assert side_asymmetry([0.6], [0.5]) == (pytest.approx(100 * 0.1 / 0.55), None)
+
+
+def test_step_asymmetry_needs_a_third_step():
+    """One step ending on each foot has no scatter to say how far to trust their difference:
+    the asymmetries are absent with a reason, while cadence is still given."""
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    first_three = sorted(int(f) for side in ("left", "right") for f in events.heel_strikes[side])[:3]
+    few = replace(events, heel_strikes={side: np.array([f for f in frames if f in first_three], int)
+                                        for side, frames in events.heel_strikes.items()})
+    metrics = compute_metrics(series, view, few)
+    assert metrics["cadence_spm"].present
+    for name in ("step_time_asymmetry_pct", "step_length_asymmetry_pct"):
+        assert not metrics[name].present and "three steps" in metrics[name].reason, name
+    assert compute_metrics(series, view, events)["step_time_asymmetry_pct"].uncertainty > 0

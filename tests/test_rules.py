@@ -100,3 +100,26 @@ def test_overall_verdict():
     assert overall_verdict(results("pass", "warn")) == "needs_attention"
     assert overall_verdict(results("fail", "fail", "fail", "pass")) == "poor"
     assert overall_verdict(results("not_measurable")) == "not_analysable"
+
+
+def test_a_value_is_judged_beyond_its_own_uncertainty():
+    """Few steps cannot show a small asymmetry: a metric with a standard error is judged at the
+    end of its band nearest to passing, and a well-measured one as it is."""
+    rules = load_rules()
+
+    def full_even_steps(value: float, uncertainty: float | None) -> dict:
+        metric = Metric("step_time_asymmetry_pct", value, "%", "any", 6, "steps", uncertainty=uncertainty)
+        results, _ = judge(rules, {"step_time_asymmetry_pct": metric})
+        return next(r for r in results if r["id"] == "full_even_steps")
+
+    assert full_even_steps(8.0, None)["status"] == "warn"
+    assert full_even_steps(8.0, 0.5)["status"] == "warn"
+    noisy = full_even_steps(8.0, 3.0)
+    assert noisy["status"] == "pass" and noisy["uncertainty"] == 3.0 and noisy["value"] == 8.0
+    assert full_even_steps(-8.0, 3.0)["status"] == "pass"
+    assert full_even_steps(20.0, 3.0)["status"] == "fail"  # a clear limp stays a limp
+    # A floor ("min") gets the benefit upwards: arm swing 18° ± 3 reaches a 20° pass.
+    swing = judge(rules, {"arm_swing_left_deg": Metric("arm_swing_left_deg", 18.0, "deg", "side", 4, "strides", uncertainty=3.0)})[0]
+    arm = next(r for r in swing if r["id"] == "natural_arm_swing")
+    check = next(c for c in rules.rules if c.id == "natural_arm_swing").checks[0]
+    assert arm["status"] == check.status(21.0)

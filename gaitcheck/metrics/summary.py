@@ -27,6 +27,9 @@ class Metric:
     basis: str = "frames"  # "frames" | "strides" | "steps" | "events"
     spread: dict = field(default_factory=dict)
     reason: str | None = None  # why it is absent (value None)
+    # One standard error of the value from the scatter of the events it rests on, where few
+    # events carry it (steps): the rules judge only what shows beyond it.
+    uncertainty: float | None = None
 
     @property
     def present(self) -> bool:
@@ -37,6 +40,8 @@ class Metric:
                "view": self.view, "n": self.n, "basis": self.basis, "spread": self.spread}
         if self.reason:
             out["reason"] = self.reason
+        if self.uncertainty is not None:
+            out["uncertainty"] = round(float(self.uncertainty), 3)
         return out
 
 
@@ -69,3 +74,19 @@ def asymmetry_pct(a: float, b: float) -> float:
     """|a − b| as a percentage of their mean (0 when both are 0)."""
     mean = 0.5 * (a + b)
     return 0.0 if mean == 0 else 100.0 * abs(a - b) / abs(mean)
+
+
+def side_asymmetry(left: list[float], right: list[float]) -> tuple[float, float | None]:
+    """Asymmetry (%) of the per-side means of per-step values, and its standard error (%).
+
+    The error is that of the difference of two means, from the steps' scatter about their own
+    side's mean (pooled over both sides); None when no side has a second step to show it."""
+    left_a, right_a = np.asarray(left, float), np.asarray(right, float)
+    value = asymmetry_pct(float(left_a.mean()), float(right_a.mean()))
+    dof = len(left_a) + len(right_a) - 2
+    if dof < 1:
+        return value, None
+    pooled = np.sqrt((np.sum((left_a - left_a.mean()) ** 2) + np.sum((right_a - right_a.mean()) ** 2)) / dof)
+    mean = 0.5 * (left_a.mean() + right_a.mean())
+    error = pooled * np.sqrt(1.0 / len(left_a) + 1.0 / len(right_a))
+    return value, (0.0 if mean == 0 else float(100.0 * error / abs(mean)))

@@ -18,6 +18,7 @@ from gaitcheck.analysis import Analysis
 from gaitcheck.atomic import atomic_path
 from gaitcheck.report.json_report import as_list
 from gaitcheck.report.series_table import SHOWN_BY, STRIDE_COLUMNS, frame_series, stride_table, walk_of
+from gaitcheck.report.text import measured, number as _number
 
 DISCLAIMER = "gaitcheck is an educational aid, not a medical device."
 EMBED_VIDEO_BYTES = 32 * 1024 * 1024  # larger annotated videos are linked, not embedded
@@ -26,10 +27,6 @@ VERDICT_TEXT = {"good": "Good", "needs_attention": "Needs attention", "poor": "P
 
 def data_uri(payload: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
-
-
-def _number(value: float | None, digits: int = 1) -> str:
-    return "" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
 def _source_of(analyses: list[Analysis], document: dict, metric: str | None) -> Analysis:
@@ -46,7 +43,8 @@ def rule_rows(document: dict) -> list[dict]:
         rows.append({
             "id": rule["id"], "title": rule.get("title", rule["id"]), "status": rule["status"],
             "metric": rule.get("metric") or "",
-            "value": f"{_number(rule['value'])} {rule.get('unit', '')}".strip() if rule["value"] is not None else "",
+            "value": f"{measured(rule['value'], rule.get('uncertainty'))} {rule.get('unit', '')}".strip()
+            if rule["value"] is not None else "",
             "threshold": f"pass {threshold['text']}, warn up to {threshold['warn']:g}" if threshold else "",
             "source": threshold.get("source", ""), "advice": rule.get("advice", ""),
             "related": rule.get("related_advice", ""), "reason": rule.get("reason") or "",
@@ -124,7 +122,7 @@ def clip_items(analyses: list[Analysis]) -> list[dict]:
 def metric_rows(document: dict, several: bool) -> list[dict]:
     rows = []
     for name, metric in sorted(document["metrics"].items()):
-        rows.append({"name": name, "value": _number(metric["value"]), "unit": metric["unit"],
+        rows.append({"name": name, "value": measured(metric["value"], metric.get("uncertainty")), "unit": metric["unit"],
                      "basis": f"{metric['n']} {metric.get('basis', '')}" if metric["value"] is not None else "",
                      "reason": metric.get("reason", ""), "source": Path(metric.get("source", "")).name if several else ""})
     return rows

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gaitcheck.analysis import Analysis
+from gaitcheck.report.text import measured
 
 STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_measurable": "dim"}
 VERDICT_STYLE = {"good": "bold green", "needs_attention": "bold yellow", "poor": "bold red",
@@ -19,7 +20,7 @@ def _value(rule: dict) -> str:
     if rule["value"] is None:
         return ""
     threshold = rule["threshold"]["text"] if rule.get("threshold") else ""
-    return f"{rule['metric']} {rule['value']:.1f} {rule.get('unit', '')} (pass {threshold})"
+    return f"{rule['metric']} {measured(rule['value'], rule.get('uncertainty'))} {rule.get('unit', '')} (pass {threshold})"
 
 
 def print_clip(console: Console, analysis: Analysis) -> None:
@@ -67,7 +68,7 @@ def print_report(analysis: Analysis | Sequence[Analysis], document: dict, consol
         if metric["value"] is None:
             absent.append(name)
             continue
-        row = [name, f"{metric['value']:.1f}", metric["unit"], f"{metric['n']} {metric.get('basis', '')}"]
+        row = [name, measured(metric["value"], metric.get("uncertainty")), metric["unit"], f"{metric['n']} {metric.get('basis', '')}"]
         if several:
             row.append(escape(Path(metric.get("source", "")).name))
         metrics.add_row(*row)
