@@ -273,3 +273,16 @@ def test_step_asymmetry_needs_a_third_step():
     for name in ("step_time_asymmetry_pct", "step_length_asymmetry_pct"):
         assert not metrics[name].present and "three steps" in metrics[name].reason, name
     assert compute_metrics(series, view, events)["step_time_asymmetry_pct"].uncertainty > 0
+
+
+def test_wrist_travel_ignores_a_frame_or_two_of_jitter():
+    """Arms held still with two jittery frames in a 33-frame stride do not travel towards the
+    midline (a plain peak-to-peak read them as 0.12 shoulder widths, a failing arm as passing),
+    while a swinging wrist's travel is kept within 10%."""
+    from gaitcheck.metrics.arms import travel_range
+
+    still = np.zeros(33)
+    still[[7, 21]] = [0.12, -0.05]
+    assert np.ptp(still) > 0.15 and travel_range(still) < 0.02
+    swing = 0.3 * np.maximum(0.0, np.cos(np.linspace(0, 2 * np.pi, 33)))
+    assert travel_range(swing) == pytest.approx(np.ptp(swing), rel=0.1)

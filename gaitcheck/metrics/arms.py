@@ -21,6 +21,15 @@ MAX_SWING_DEG = 120.0  # more than this over one stride is a lost track or a tur
 FAR_ARM_ONLY = ("one arm was only seen from the far side, behind the body, where its swing cannot be measured "
                 "reliably: film the walk past the camera in both directions to compare the arms")
 MIN_SWING_FOR_COORDINATION = 3.0  # degrees: below this an arm does not swing enough to correlate
+TRAVEL_PERCENTILE = 10.0  # wrist travel: range between this percentile and its mirror, per stride
+
+
+def travel_range(values: np.ndarray) -> float:
+    """How far a stride's values travel, leaving out the extreme tenth at each end: a frame or
+    two of wrist jitter then adds little (arms held still read 0.12 shoulder widths as a full
+    peak-to-peak, 0.05 this way, against 0.0 drawn; swinging arms lose ~0.02)."""
+    low, high = np.percentile(values, [TRAVEL_PERCENTILE, 100.0 - TRAVEL_PERCENTILE])
+    return float(high - low)
 
 
 def arm_angle(walk: Walk, side: str) -> np.ndarray:
@@ -134,7 +143,7 @@ def flare_metrics(walk: Walk) -> list[Metric]:
         sign = np.where(walk.facing, outward_sign(walk, ARMS[side][0]), np.nan)
         wrist = ARMS[side][2]
         outward = sign * np.sum((walk.xy[:, wrist] - shoulder) * across, axis=1) / width
-        travel += per_stride(walk, outward, np.ptp, frontal=True)
+        travel += per_stride(walk, outward, travel_range, frontal=True)
     out.append(over_strides("arm_midline_crossing", travel, "shoulder widths", "front",
                             "no complete stride found walking towards the camera"))
     return out
