@@ -286,3 +286,22 @@ def test_wrist_travel_ignores_a_frame_or_two_of_jitter():
     assert np.ptp(still) > 0.15 and travel_range(still) < 0.02
     swing = 0.3 * np.maximum(0.0, np.cos(np.linspace(0, 2 * np.pi, 33)))
     assert travel_range(swing) == pytest.approx(np.ptp(swing), rel=0.1)
+
+
+def test_heel_strike_is_read_against_the_flat_foot_not_the_horizontal():
+    """The pose model's heel→toe line is not the sole: a constant offset (here 15° toes-down in
+    every frame, which left a heel striker's contacts at 0-1° and read as flat-footed) must not
+    change the share of heel-first contacts."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    assert compute_metrics(series, view, events)["heel_strike_pct"].value == pytest.approx(100.0)
+    xy = series.xy.copy()
+    forward = 1.0 if truth["view"]["direction"] == "left_to_right" else -1.0
+    turn = np.radians(15.0) * forward  # toes down: clockwise on screen (y down) when walking right
+    rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    for heel, toe in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
+        xy[:, toe] = xy[:, heel] + (xy[:, toe] - xy[:, heel]) @ rot.T
+    offset = compute_metrics(replace(series, xy=xy), view, events)["heel_strike_pct"]
+    assert offset.value == pytest.approx(100.0), offset.spread
