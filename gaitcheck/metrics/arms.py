@@ -18,6 +18,9 @@ ARMS = {
 }
 NEAR_VISIBILITY = 0.5  # an arm's mean elbow visibility over a stride at or above which it is the near arm
 MAX_SWING_DEG = 120.0  # more than this over one stride is a lost track or a turn (walking swings span ~20-60°)
+FAR_SIDE_ONLY = ("this arm was only seen from the far side, behind the body, where the pose model guesses "
+                 "the elbow and reads half to two thirds of the swing: film the walk past the camera the "
+                 "other way too")
 FAR_ARM_ONLY = ("one arm was only seen from the far side, behind the body, where its swing cannot be measured "
                 "reliably: film the walk past the camera in both directions to compare the arms")
 MIN_SWING_FOR_COORDINATION = 3.0  # degrees: below this an arm does not swing enough to correlate
@@ -94,10 +97,12 @@ def swing_metrics(walk: Walk) -> list[Metric]:
         angle = arm_angle(walk, side)
         near, far = swing_per_stride(walk, side, angle)
         seen_near[side] = bool(near)
-        metric = over_strides(f"arm_swing_{side}_deg", near or far, "deg", "side",
-                              "no complete stride found in a side pass")
+        if far and not near:
+            metric = absent(f"arm_swing_{side}_deg", "deg", "side", FAR_SIDE_ONLY)
+        else:
+            metric = over_strides(f"arm_swing_{side}_deg", near, "deg", "side", "no complete stride found in a side pass")
         if metric.present:
-            metric = replace(metric, spread={**metric.spread, "seen_from": "near side" if near else "far side"})
+            metric = replace(metric, spread={**metric.spread, "seen_from": "near side"})
         out.append(metric)
         swings[side] = metric
         _, _, _, hip, knee = ARMS[side]
@@ -109,7 +114,7 @@ def swing_metrics(walk: Walk) -> list[Metric]:
     if left.present and right.present and all(seen_near.values()):
         out.append(Metric("arm_swing_asymmetry_pct", asymmetry_pct(left.value, right.value), "%", "side",
                           min(left.n, right.n), "strides"))
-    elif left.present and right.present:
+    elif left.present or right.present:
         out.append(absent("arm_swing_asymmetry_pct", "%", "side", FAR_ARM_ONLY))
     else:
         out.append(absent("arm_swing_asymmetry_pct", "%", "side", "needs the swing of both arms"))
