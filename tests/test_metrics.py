@@ -307,3 +307,39 @@ def test_heel_strike_is_read_against_the_flat_foot_not_the_horizontal():
         xy[:, toe] = xy[:, heel] + (xy[:, toe] - xy[:, heel]) @ rot.T
     offset = compute_metrics(replace(series, xy=xy), view, events)["heel_strike_pct"]
     assert offset.value == pytest.approx(100.0), offset.spread
+
+
+def test_one_lost_step_does_not_make_a_symmetric_walker_limp():
+    """Where the walker leaves the picture or passes behind someone, the pose model loses a foot
+    and that step's heels collapse together (real clips: 57-77 px among 135-150 px steps, which
+    read 23-42% asymmetry on healthy walkers). That step is no evidence of a limp: the drawn
+    symmetric walker with its last step halved must still read symmetric."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    before = compute_metrics(series, view, events)["step_length_asymmetry_pct"].value
+    last = events.steps()[-1][1]
+    xy = series.xy.copy()
+    around = slice(last - 6, last + 7)
+    heels = [L.LEFT_HEEL, L.RIGHT_HEEL]
+    middle = xy[around][:, heels, 0].mean(axis=1, keepdims=True)
+    xy[around, heels, 0] = middle + 0.5 * (xy[around][:, heels, 0] - middle)  # the step reads half its length
+    lost = compute_metrics(replace(series, xy=xy), view, events)["step_length_asymmetry_pct"]
+    assert before < 1.0
+    assert lost.value < 1.0, lost.spread
+    assert len(lost.spread["dropped_px"]) == 1
+
+
+@pytest.mark.parametrize("left,right", [([87.0, 87.0], [60.0, 60.0, 60.0]), ([87.0, 87.0, 87.0], [60.0, 60.0]),
+                                        ([100.0, 100.0], [55.0, 55.0])])
+def test_dropping_lost_steps_keeps_a_real_limp(left, right):
+    """The plausibility band must not eat a genuine short step: the synthetic limp (0.69 step
+    ratio, 37%) reads as drawn whichever foot has more steps, and a 0.55 ratio (58%) with equal
+    counts still reads."""
+    from gaitcheck.metrics.steps import step_length_asymmetry
+
+    value, kept, dropped = step_length_asymmetry(left, right)
+    assert not dropped
+    short, long = min(left[0], right[0]), max(left[0], right[0])
+    assert value == pytest.approx(200.0 * (long - short) / (long + short))
