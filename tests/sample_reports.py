@@ -2,8 +2,8 @@
 
 The pose model runs once per sample (in this process, no CLI start-up) and the cleaned series
 is saved as `.npz` in a session temp folder; tests then analyse those files, which needs no
-inference, so the report tests stay quick. Every other frame is analysed (15 fps): enough
-for the events and every metric, at half the cost; these tests check reports, not accuracy.
+inference, so the report tests stay quick. Every frame is analysed, as `gaitcheck analyze`
+does, because test_samples_verdicts.py checks the verdicts samples/README.md promises.
 
 `run_analyze` runs the CLI's `main()` in this process (no interpreter start-up per call).
 """
@@ -31,7 +31,7 @@ def sample_series(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
         folder = tmp_path_factory.getbasetemp() / "sample-series"
         folder.mkdir(exist_ok=True)
         path = folder / f"{name}.npz"
-        analyze_path(SAMPLES / f"{name}.mp4", extract_options={"stride": 2}, save_series_to=path)
+        analyze_path(SAMPLES / f"{name}.mp4", save_series_to=path)
         _SERIES[name] = path
     return _SERIES[name]
 

@@ -1,0 +1,60 @@
+"""Each clip in samples/ gets the verdicts samples/README.md promises (its truth's `rules`).
+
+The samples are analysed as `gaitcheck analyze` does (every frame, shared with the report
+tests). Where the pose model is known not to see what the sample draws, the pair is marked
+xfail with the measured figures, so the miss stays visible and a fix shows up as XPASS.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sample_reports import SAMPLE_NAMES, SAMPLES, sample_series
+
+RULE_IDS = ("stand_tall", "head_over_shoulders", "shoulders_level", "gaze_forward", "engage_core",
+            "elbows_at_sides", "natural_arm_swing", "arm_midline", "full_even_steps", "heel_to_toe")
+
+# (sample, rule) -> why it misses, with the figures measured on 2026-11-25.
+KNOWN_MISSES = {
+    ("walk_back_hip_drop", "engage_core"):
+        "pelvic drop drawn 11°, read about 4°: MediaPipe's hip points barely follow the hip line's tilt",
+    ("walk_back_hip_drop", "full_even_steps"):
+        "the pelvis bob seen from behind gives 4 of the 7 strikes: a 1.13 s 'step' reads 66.6 ± 5.4%",
+    ("walk_front_good", "full_even_steps"):
+        "one foot's bob strikes come 63-67 ms after contact, the other's 40-47 ms: 7.5 ± 1.0% for 0.1%",
+    ("walk_side_slouch", "full_even_steps"):
+        "near-foot strikes 20 ms late, far-foot ones 20 ms early: step time asymmetry 12.2 ± 2.5% for 0.1%",
+    ("walk_side_uneven_steps", "full_even_steps"):
+        "the short step's strikes come 30 ms later than the long step's (4.3 ± 0.4% for 15.1%); step "
+        "length 9.5% for 33.6%: the synthetic feet slide after contact and the gap is read after it",
+}
+
+
+def _pairs():
+    for name in SAMPLE_NAMES:
+        for rule in RULE_IDS:
+            marks = [pytest.mark.xfail(reason=KNOWN_MISSES[(name, rule)], strict=False)] if (name, rule) in KNOWN_MISSES else []
+            yield pytest.param(name, rule, marks=marks, id=f"{name}-{rule}")
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory) -> dict:
+    """Rule statuses of every sample's report: {sample: {rule: status}}."""
+    from gaitcheck.analysis import analyze_path
+    from gaitcheck.rules import judge, load_rules
+
+    rules = load_rules()
+    out = {}
+    for name in SAMPLE_NAMES:
+        analysis = analyze_path(sample_series(tmp_path_factory, name))
+        results, _ = judge(rules, analysis.metrics)
+        out[name] = {r["id"]: (r["status"], r.get("value"), r.get("uncertainty")) for r in results}
+    return out
+
+
+@pytest.mark.parametrize("name, rule", list(_pairs()))
+def test_sample_gets_the_promised_verdict(verdicts, name, rule):
+    promised = {r["id"]: r["status"] for r in json.loads((SAMPLES / f"{name}.truth.json").read_text())["rules"]}
+    status, value, uncertainty = verdicts[name][rule]
+    assert status == promised[rule], f"{name} {rule}: {status} (value {value} ± {uncertainty}), promised {promised[rule]}"
