@@ -75,7 +75,9 @@ def step_length_asymmetry(left: list[float], right: list[float]) -> tuple[float,
 def step_metrics(walk: Walk) -> list[Metric]:
     """From the heel strikes: cadence_spm (steps per minute), step_time_asymmetry_pct (mean
     step time ending on each foot), step_length_asymmetry_pct (heel-to-heel distance along the
-    walk at each strike, median per foot; side view), stride_time_cv_pct (per foot, mean of the two)."""
+    walk at each strike, median per foot; side view), stride_time_cv_pct (per foot, mean of the two).
+    The asymmetries and the CV carry their standard error (`Metric.uncertainty`): 2-4 steps
+    per foot leave them that uncertain, and the rules judge them beyond it."""
     steps = walk.events.steps()
     when = walk.events.strike_time  # sub-frame strike times: a frame's rounding is 3% of a step at 30 fps
     out: list[Metric] = []
