@@ -302,3 +302,35 @@ def test_healthy_walkers_differ_by_seed_but_all_pass_and_exact_keeps_the_default
     # A preset's own fields never vary.
     slouch = compute_truth(ClipSpec(preset="slouch", view="side", seed=4, duration=2.5))
     assert slouch["generator"]["posture"]["trunk_lean_deg"] == 16.0
+
+
+@pytest.mark.parametrize("name", ["walk_side_good", "walk_side_uneven_steps", "treadmill"])
+def test_feet_do_not_slide_on_the_floor(name):
+    """From contact to toe off, the sole points touching the floor stay put (on a treadmill:
+    move back with the belt), and each foot lands almost at rest (the old walker's heel
+    skidded in at ~1.7 m/s and the stance foot slid ~15 cm)."""
+    from gaitcheck.synth.truth import heel_strike_times
+
+    spec = SAMPLES.get(name) or ClipSpec(view="side", seed=116, duration=3.0, treadmill=True)
+    walker = build(spec).walker
+    belt = walker.belt_speed if spec.treadmill else 0.0
+    dt = 0.002
+    t = np.arange(0.0, spec.duration, dt)
+    poses = [walker.pose(float(x)).points for x in t]
+    for side in ("left", "right"):
+        strikes = heel_strike_times(lambda tt: walker.foot_contact_height(side, tt), 0.0, spec.duration)
+        height = walker.foot_contact_height(side, t)
+        heel_x = np.array([p[f"{side}_heel"][0] for p in poses]) + belt * t
+        assert len(strikes) >= 2
+        for strike in strikes:
+            i = int(round(strike / dt))
+            if not 1 <= i < len(t) - 1:
+                continue
+            assert abs(heel_x[i + 1] - heel_x[i - 1]) / (2 * dt) < 0.6, (side, strike)
+            lifted = np.flatnonzero(height[i:] > 0.03)
+            stop = i + (lifted[0] if len(lifted) else len(t) - i)
+            for point in ("sole_heel", "sole_toe"):
+                x = np.array([p[f"{side}_{point}"][0] for p in poses[i:stop]]) + belt * t[i:stop]
+                y = np.array([p[f"{side}_{point}"][1] for p in poses[i:stop]])
+                on_floor = x[y < 0.001]
+                assert len(on_floor) == 0 or np.ptp(on_floor) < 0.003, (side, strike, point)

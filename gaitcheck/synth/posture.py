@@ -47,7 +47,8 @@ PRESETS: dict[str, dict[str, float | bool]] = {
     "shoulder_tilt": {"shoulder_tilt_deg": 7.0},
     "head_tilt": {"head_tilt_deg": 12.0},
     "side_lean": {"lateral_lean_deg": 8.0},
-    "uneven_steps": {"step_scale_left": 1.0, "step_scale_right": 0.8, "step_time_asymmetry": 0.04},
+    # a limp: right steps 0.8 as long, left steps 0.54 of the stride (step time asymmetry 16%)
+    "uneven_steps": {"step_scale_left": 1.0, "step_scale_right": 0.8, "step_time_asymmetry": 0.08},
     "irregular_steps": {"stride_time_jitter": 0.09},
     "flat_foot": {"heel_strike": False},
     "hip_drop": {"pelvic_drop_deg": 11.0},

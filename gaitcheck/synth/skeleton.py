@@ -1,9 +1,12 @@
 """The walker's 3D skeleton at any instant, from its posture, body size and stride schedule.
 
 Walker coordinates: metres, x = walking direction, y = up, z = the walker's right; the floor
-is y = 0. Segment lengths are Winter's fractions of stature. The pelvis height comes from the
-feet (the lowest sole point touches the floor), which also gives the vertical bob; the pelvis
-moves forward at the speed the stance foot moves backward, so the feet barely slide.
+is y = 0. Segment lengths are Winter's fractions of stature. The joint-angle curves of gait.py
+are the reference pattern: they say where each heel lands relative to the hip, the walking
+speed and the pelvis bob. The drawn feet then rest on footprints (rolling about the heel, flat,
+then about the toe, with the foot pitch curve) and swing between them; the knee follows by
+two-link IK. So a foot never slides on the floor, and it comes to rest as it lands. On a
+treadmill the same walk happens in the belt's frame, which moves back under the walker.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.special import betainc
 
 from gaitcheck.landmarks import Landmark
 from gaitcheck.synth import gait
@@ -35,6 +39,70 @@ SIDES = ("left", "right")
 SIGN = {"left": -1.0, "right": 1.0}  # along +z, the walker's right
 
 X, Y, Z = np.eye(3)
+
+
+TOE_OFF = 0.62  # stride phase of toe off: where the FOOT_* pitch curves end their push-off
+SWING_LIFT = 0.04  # peak ankle lift in swing above the straight path, fraction of stature
+LIFT_SKEW = 0.6  # u ** LIFT_SKEW puts the lift's peak early in swing, as real feet have it
+SWING_BRAKE = 2.25  # speed ∝ (1 − u)^(SWING_BRAKE − 1) as the swing foot comes to rest
+REACH = 0.999  # the farthest the drawn leg straightens, share of thigh + shank
+
+
+def foot_points(ankle: np.ndarray, pitch: np.ndarray, stature: float) -> dict[str, np.ndarray]:
+    """Foot points (n, 2) from the ankle and the foot pitch (rad, toe up +)."""
+    along = np.stack([np.cos(pitch), np.sin(pitch)], -1)  # heel → toe
+    normal = np.stack([-np.sin(pitch), np.cos(pitch)], -1)  # up out of the sole
+    ah = ANKLE_HEIGHT * stature
+    fl = FOOT * stature
+    return {
+        "ankle": ankle,
+        "heel": ankle - 0.22 * fl * along - 0.6 * ah * normal,
+        "toe": ankle + 0.72 * fl * along - 0.65 * ah * normal,
+        "sole_heel": ankle - 0.22 * fl * along - ah * normal,
+        "sole_toe": ankle + 0.78 * fl * along - ah * normal,
+        "toe_tip": ankle + 0.8 * fl * along - 0.5 * ah * normal,
+    }
+
+
+def stance_ankle(footprint: np.ndarray, pitch: np.ndarray, stature: float) -> np.ndarray:
+    """Ankle (n, 2) of a foot resting on the floor whose flat sole heel point is at x =
+    `footprint`: toe up it pivots on the sole heel point, heel up on the sole toe point, so
+    the point touching the floor never moves."""
+    along = np.stack([np.cos(pitch), np.sin(pitch)], -1)
+    normal = np.stack([-np.sin(pitch), np.cos(pitch)], -1)
+    ah = ANKLE_HEIGHT * stature
+    fl = FOOT * stature
+    heel = np.stack([footprint, np.zeros_like(footprint)], -1)
+    toe = heel + np.array([fl, 0.0])
+    on_heel = heel + 0.22 * fl * along + ah * normal
+    on_toe = toe - 0.78 * fl * along + ah * normal
+    return np.where((pitch >= 0)[:, None], on_heel, on_toe)
+
+
+def swing_progress(u: np.ndarray) -> np.ndarray:
+    """Share of the swing's forward travel done at swing time u (0→1).
+
+    Speed ∝ u²(1 − u)^(SWING_BRAKE − 1): no speed or acceleration at toe off, and a late
+    brake in terminal swing to a stop at contact, as a real foot does. A symmetric
+    (minimum-jerk) profile brakes so early that the heel's farthest reach ahead of the
+    pelvis (what Zeni's event detection looks for) came ~45 ms before contact.
+    """
+    return betainc(3.0, SWING_BRAKE, u)
+
+
+def knee_by_ik(hip: np.ndarray, ankle: np.ndarray, thigh: float, shank: float) -> np.ndarray:
+    """Knee (n, 2) of a two-link leg from hip to ankle, bending forward (+x); a target out of
+    reach straightens the leg towards it."""
+    d = ankle - hip
+    dist = np.linalg.norm(d, axis=-1)
+    reach = np.clip(dist, abs(thigh - shank) + 1e-9, thigh + shank)
+    cos_a = np.clip((thigh ** 2 + reach ** 2 - shank ** 2) / (2 * thigh * reach), -1.0, 1.0)
+    a = np.arccos(cos_a)
+    direction = d / dist[:, None]
+    # Rotate hip→ankle by a towards +x (counter-clockwise when the ankle is below the hip).
+    c, s = np.cos(a), np.sin(a)
+    rot = np.stack([c * direction[:, 0] - s * direction[:, 1], s * direction[:, 0] + c * direction[:, 1]], -1)
+    return hip + thigh * rot
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -69,8 +137,13 @@ class Walker:
     treadmill: bool = False
 
     # ---- legs -------------------------------------------------------------------------------
-    def _leg(self, side: str, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Leg points relative to the hip joint (x, y) for times t (vectorised)."""
+    def _reference_leg(self, side: str, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Leg points relative to the hip joint (x, y) from the joint-angle curves alone.
+
+        This is the intended gait pattern, not what is drawn: it places the footprints (where
+        the heel lands relative to the hip), sets the walking speed and the pelvis bob. The
+        drawn leg (`_leg`) puts its foot on those footprints and finds the knee by IK.
+        """
         H = self.stature
         p = self.posture
         phase = self.schedule.cycles(t, side)
@@ -80,18 +153,7 @@ class Walker:
         pitch = _deg(gait.foot_pitch(phase, p.heel_strike))
         knee = np.stack([THIGH * H * np.sin(thigh), -THIGH * H * np.cos(thigh)], -1)
         ankle = knee + np.stack([SHANK * H * np.sin(shank), -SHANK * H * np.cos(shank)], -1)
-        along = np.stack([np.cos(pitch), np.sin(pitch)], -1)  # heel → toe
-        normal = np.stack([-np.sin(pitch), np.cos(pitch)], -1)  # up out of the sole
-        ah = ANKLE_HEIGHT * H
-        fl = FOOT * H
-        return {
-            "knee": knee, "ankle": ankle,
-            "heel": ankle - 0.22 * fl * along - 0.6 * ah * normal,
-            "toe": ankle + 0.72 * fl * along - 0.65 * ah * normal,
-            "sole_heel": ankle - 0.22 * fl * along - ah * normal,
-            "sole_toe": ankle + 0.78 * fl * along - ah * normal,
-            "toe_tip": ankle + 0.8 * fl * along - 0.5 * ah * normal,
-        }
+        return {"knee": knee, **foot_points(ankle, pitch, H)}
 
     def _hip_offsets(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pelvic obliquity (rad, + right hip lower) and pelvic yaw (rad) at times t."""
@@ -107,40 +169,126 @@ class Walker:
         return half * np.stack([np.sin(yaw) * np.cos(obliquity), -np.sin(obliquity),
                                 np.cos(yaw) * np.cos(obliquity)], -1)
 
-    def pelvis_height(self, t: np.ndarray) -> np.ndarray:
-        """Height of the pelvis centre that puts the lowest sole point on the floor."""
+    def _reference_height(self, t: np.ndarray) -> np.ndarray:
+        """Height of the pelvis centre that puts the reference legs' lowest sole point on the
+        floor: the vertical bob of the intended gait pattern."""
         obliquity, yaw = self._hip_offsets(t)
         lowest = []
         for side in SIDES:
-            leg = self._leg(side, t)
+            leg = self._reference_leg(side, t)
             hip_y = self._hip_joint(side, obliquity, yaw)[..., 1]
             lowest.append(np.minimum(leg["sole_heel"][..., 1], leg["sole_toe"][..., 1]) + hip_y)
         return -np.minimum(*lowest)
 
-    def foot_contact_height(self, side: str, t: np.ndarray) -> np.ndarray:
-        """Height above the floor of one foot's lowest sole point (0 = on the floor)."""
+    def pelvis_height(self, t: np.ndarray) -> np.ndarray:
+        """The reference bob, lowered where a foot on its footprint would be out of the leg's
+        reach (so the drawn leg never stretches)."""
+        t = np.atleast_1d(t)
+        height = self._reference_height(t)
         obliquity, yaw = self._hip_offsets(t)
-        leg = self._leg(side, t)
-        hip_y = self._hip_joint(side, obliquity, yaw)[..., 1]
-        low = np.minimum(leg["sole_heel"][..., 1], leg["sole_toe"][..., 1]) + hip_y
-        return low + self.pelvis_height(t)
+        reach = REACH * (THIGH + SHANK) * self.stature
+        for side in SIDES:
+            offset = self._hip_joint(side, obliquity, yaw)
+            ankle, _ = self._foot(side, t)
+            dx = ankle[:, 0] - (self.ground_speed * t + offset[:, 0])
+            top = ankle[:, 1] + np.sqrt(np.maximum(reach ** 2 - dx ** 2, 0.0)) - offset[:, 1]
+            height = np.minimum(height, top)
+        return height
+
+    def _hip(self, side: str, t: np.ndarray) -> np.ndarray:
+        """Hip joint (x, y) in the ground frame (on a treadmill: the belt's frame), (n, 2)."""
+        obliquity, yaw = self._hip_offsets(t)
+        offset = self._hip_joint(side, obliquity, yaw)[..., :2]
+        return np.stack([self.ground_speed * t, self.pelvis_height(t)], -1) + offset
+
+    def _hip_x(self, side: str, t: np.ndarray) -> np.ndarray:
+        """Hip joint x in the ground frame (independent of the pelvis height)."""
+        obliquity, yaw = self._hip_offsets(t)
+        return self.ground_speed * t + self._hip_joint(side, obliquity, yaw)[..., 0]
+
+    def _contact_times(self, side: str) -> np.ndarray:
+        """Nominal initial contacts of one foot: the times its stride count is a whole number."""
+        strikes = self.schedule.right_strikes
+        count = np.arange(len(strikes), dtype=float)
+        shift = self.schedule.left_offset if side == "left" else 0.0
+        return np.interp(count + shift, count, strikes)
 
     @cached_property
-    def speed(self) -> float:
-        """Walking speed (m/s): how fast the flat stance foot moves back relative to the hip."""
-        if self.treadmill:
-            return 0.0
+    def _footprints(self) -> dict[str, np.ndarray]:
+        """Where each foot's sole heel point rests on the floor in stance k (ground frame):
+        where the reference leg puts it at that contact, relative to the hip then."""
+        out = {}
+        for side in SIDES:
+            t = self._contact_times(side)
+            out[side] = self._hip_x(side, t) + self._reference_leg(side, t)["sole_heel"][:, 0]
+        return out
+
+    def _foot(self, side: str, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Ankle (n, 2) in the ground frame and foot pitch (rad) of one foot at times t.
+
+        Stance (phase 0 to TOE_OFF): the foot rolls on its footprint, about the heel while
+        toe up, about the toe while heel up. Swing: the ankle goes from its toe-off pose to
+        the next contact pose (`swing_progress`: arriving with no horizontal speed),
+        lifted by a skewed half sine for clearance (high early, landing at a steady rate).
+        """
+        H = self.stature
+        heel_first = self.posture.heel_strike
+        phase = np.atleast_1d(self.schedule.cycles(t, side))
+        prints = self._footprints[side]
+        k = np.clip(np.floor(phase).astype(int), 0, len(prints) - 2)
+        frac = phase - k
+        pitch = _deg(gait.foot_pitch(phase, heel_first))
+        stance = stance_ankle(prints[k], pitch, H)
+        start = stance_ankle(prints[k], np.full_like(phase, _deg(gait.foot_pitch(TOE_OFF, heel_first))), H)
+        end = stance_ankle(prints[k + 1], np.full_like(phase, _deg(gait.foot_pitch(0.0, heel_first))), H)
+        u = np.clip((frac - TOE_OFF) / (1.0 - TOE_OFF), 0.0, 1.0)
+        swing = start + (end - start) * swing_progress(u)[:, None]
+        swing[:, 1] += SWING_LIFT * H * np.sin(np.pi * u ** LIFT_SKEW)
+        ankle = np.where((frac < TOE_OFF)[:, None], stance, swing)
+        return ankle, pitch
+
+    def _leg(self, side: str, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Drawn leg points (x, y) in the ground frame: foot from `_foot`, knee by IK."""
+        H = self.stature
+        t = np.atleast_1d(t)
+        hip = self._hip(side, t)
+        ankle, pitch = self._foot(side, t)
+        knee = knee_by_ik(hip, ankle, THIGH * H, SHANK * H)
+        return {"hip": hip, "knee": knee, **foot_points(ankle, pitch, H)}
+
+    def foot_contact_height(self, side: str, t: np.ndarray) -> np.ndarray:
+        """Height above the floor of one foot's lowest sole point (0 = on the floor)."""
+        leg = self._leg(side, t)
+        return np.minimum(leg["sole_heel"][..., 1], leg["sole_toe"][..., 1])
+
+    @cached_property
+    def ground_speed(self) -> float:
+        """Walking speed over the ground (m/s) (on a treadmill: the belt speed).
+
+        The speed that lets a foot resting on its footprint follow the reference leg at both
+        ends of stance: from the heel ahead of the hip at contact to the toe behind it at toe
+        off, the hip passes the reach of both plus the foot's length (mean of both legs).
+        """
+        H = self.stature
         strike = self.schedule.right_strikes
-        i = len(strike) // 2
-        t = np.linspace(strike[i] + 0.12 * (strike[i + 1] - strike[i]),
-                        strike[i] + 0.42 * (strike[i + 1] - strike[i]), 40)
-        x = self._leg("right", t)["ankle"][:, 0]
-        return float(-(x[-1] - x[0]) / (t[-1] - t[0]))
+        stance = TOE_OFF * self.schedule.stride_time()
+        travel = []
+        for side in SIDES:
+            t0 = self._contact_times(side)[len(strike) // 2]
+            t = np.array([t0, t0 + stance])
+            leg = self._reference_leg(side, t)
+            travel.append(leg["sole_heel"][0, 0] + FOOT * H - leg["sole_toe"][1, 0])
+        return float(np.mean(travel) / stance)
+
+    @property
+    def speed(self) -> float:
+        """How fast the walker moves through the room (m/s): 0 on a treadmill."""
+        return 0.0 if self.treadmill else self.ground_speed
 
     @property
     def belt_speed(self) -> float:
         """On a treadmill the belt carries the stance foot back at the would-be walking speed."""
-        return Walker(self.posture, self.stature, self.schedule, False).speed
+        return self.ground_speed
 
     # ---- whole body at one instant ----------------------------------------------------------
     def pose(self, t: float) -> Frame3D:
@@ -152,7 +300,9 @@ class Walker:
         phase_left = float(self.schedule.cycles(t, "left"))
         phase_right = float(self.schedule.cycles(t, "right"))
         sway = -0.018 * np.sin(2 * np.pi * phase_left)  # towards the stance leg
-        pelvis = np.array([self.speed * t, float(self.pelvis_height(ta)[0]), sway])
+        # Ground frame → room: a treadmill belt carries the ground back under the walker.
+        shift = np.array([self.speed * t - self.ground_speed * t, 0.0, 0.0])
+        pelvis = np.array([self.ground_speed * t, float(self.pelvis_height(ta)[0]), sway]) + shift
         pts: dict[str, np.ndarray] = {"pelvis": pelvis}
 
         for side in SIDES:
@@ -160,7 +310,8 @@ class Walker:
             leg = self._leg(side, ta)
             pts[f"{side.upper()}_HIP"] = hip
             for key, value in leg.items():
-                pts[f"{side}_{key}"] = hip + np.array([value[0, 0], value[0, 1], 0.0])
+                if key != "hip":
+                    pts[f"{side}_{key}"] = np.array([value[0, 0], value[0, 1], hip[2]]) + shift
             pts[f"{side.upper()}_KNEE"] = pts[f"{side}_knee"]
             pts[f"{side.upper()}_ANKLE"] = pts[f"{side}_ankle"]
             pts[f"{side.upper()}_HEEL"] = pts[f"{side}_heel"]
