@@ -493,12 +493,16 @@ def _detect_events(series: LandmarkSeries, view: View) -> GaitEvents:
     dropped = 0
     methods = set()
     for one in view.passes:
-        if one.forward_sign != 0 and not one.oblique:
+        # Oblique passes (walked diagonally across the picture) travel across it too: the feet
+        # reach ahead of the pelvis along the screen direction as in a side view, and since the
+        # synthetic feet stopped sliding that times their strikes better than the pelvis bob
+        # (seeded oblique clips: step time asymmetry 9.8 -> 1.9% for 0.1%, 8.2 -> 16.4% for 15.6%).
+        if one.forward_sign != 0:
             methods.add("Zeni (heel − pelvis along the walking direction, leading-foot envelope)")
             hs, to, fine, agree = _zeni_events(series, one, scale)
             agreement.extend(agree)
         else:
-            methods.add("pelvis bob with leading foot and sway (front/back/oblique); toe offs from foot swing speed")
+            methods.add("pelvis bob with leading foot and sway (front/back); toe offs from foot swing speed")
             hs, fine = _bob_strikes(series, one, scale)
             speed = _forward_speed(series, one, torso)
             to = {s: _swing_toe_offs(speed[f"{s}_heel"], speed[f"{s}_toe"], rate) for s in SIDES}

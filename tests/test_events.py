@@ -8,7 +8,7 @@ from gait_series import SYNTH, every_other_frame, leading_foot_labelled, mirror,
 from gaitcheck.events import SIDES, _order_checks, detect_events
 from gaitcheck.view import estimate_view
 
-SIDE_SYNTH = ["side_ltr", "side_rtl", "treadmill_rtl", "side_roll", "side_60fps", "side_short"]
+SIDE_SYNTH = ["side_ltr", "side_rtl", "treadmill_rtl", "side_roll", "side_60fps", "side_short", "oblique_rtl"]
 REAL_SIDE = ["md_side_P2_E2T1_90.mp4", "sarwesh_side.mp4", "sports2d_demo_2persons.mp4", "bg_side_normal_01.mp4"]
 
 
@@ -58,9 +58,9 @@ def test_side_heel_strikes_match_the_truth(synth_folder, name):
     assert events.cadence_spm() == pytest.approx(_truth_cadence(truth), rel=0.02)
 
 
-@pytest.mark.parametrize("name", ["front", "back", "front_roll", "oblique_rtl"])
+@pytest.mark.parametrize("name", ["front", "back", "front_roll"])
 def test_front_and_back_strikes_match_the_truth(synth_folder, name):
-    """Pelvis-bob strikes (front/back/oblique): every one on the right foot within 100 ms (the
+    """Pelvis-bob strikes (front/back): every one on the right foot within 100 ms (the
     lowest point of the body lags contact by ~50 ms), cadence within 2%."""
     series, truth = synth_series(synth_folder, name, **SYNTH[name])
     events = detect_events(series, estimate_view(series))
