@@ -48,10 +48,14 @@ SWING_BRAKE = 2.25  # speed ∝ (1 − u)^(SWING_BRAKE − 1) as the swing foot 
 REACH = 0.999  # the farthest the drawn leg straightens, share of thigh + shank
 
 
+def _sole_axes(pitch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(heel → toe, up out of the sole) unit vectors (n, 2) of a foot at pitch (rad, toe up +)."""
+    return np.stack([np.cos(pitch), np.sin(pitch)], -1), np.stack([-np.sin(pitch), np.cos(pitch)], -1)
+
+
 def foot_points(ankle: np.ndarray, pitch: np.ndarray, stature: float) -> dict[str, np.ndarray]:
     """Foot points (n, 2) from the ankle and the foot pitch (rad, toe up +)."""
-    along = np.stack([np.cos(pitch), np.sin(pitch)], -1)  # heel → toe
-    normal = np.stack([-np.sin(pitch), np.cos(pitch)], -1)  # up out of the sole
+    along, normal = _sole_axes(pitch)
     ah = ANKLE_HEIGHT * stature
     fl = FOOT * stature
     return {
@@ -68,8 +72,7 @@ def stance_ankle(footprint: np.ndarray, pitch: np.ndarray, stature: float) -> np
     """Ankle (n, 2) of a foot resting on the floor whose flat sole heel point is at x =
     `footprint`: toe up it pivots on the sole heel point, heel up on the sole toe point, so
     the point touching the floor never moves."""
-    along = np.stack([np.cos(pitch), np.sin(pitch)], -1)
-    normal = np.stack([-np.sin(pitch), np.cos(pitch)], -1)
+    along, normal = _sole_axes(pitch)
     ah = ANKLE_HEIGHT * stature
     fl = FOOT * stature
     heel = np.stack([footprint, np.zeros_like(footprint)], -1)
@@ -190,16 +193,17 @@ class Walker:
         for side in SIDES:
             offset = self._hip_joint(side, obliquity, yaw)
             ankle, _ = self._foot(side, t)
-            dx = ankle[:, 0] - (self.ground_speed * t + offset[:, 0])
+            dx = ankle[:, 0] - self._hip_x(side, t)
             top = ankle[:, 1] + np.sqrt(np.maximum(reach ** 2 - dx ** 2, 0.0)) - offset[:, 1]
             height = np.minimum(height, top)
         return height
 
-    def _hip(self, side: str, t: np.ndarray) -> np.ndarray:
-        """Hip joint (x, y) in the ground frame (on a treadmill: the belt's frame), (n, 2)."""
+    def _hip(self, side: str, t: np.ndarray, height: np.ndarray) -> np.ndarray:
+        """Hip joint (x, y) in the ground frame (on a treadmill: the belt's frame), (n, 2),
+        with the pelvis centre at `height`."""
         obliquity, yaw = self._hip_offsets(t)
         offset = self._hip_joint(side, obliquity, yaw)[..., :2]
-        return np.stack([self.ground_speed * t, self.pelvis_height(t)], -1) + offset
+        return np.stack([self.ground_speed * t, height], -1) + offset
 
     def _hip_x(self, side: str, t: np.ndarray) -> np.ndarray:
         """Hip joint x in the ground frame (independent of the pelvis height)."""
@@ -247,11 +251,12 @@ class Walker:
         ankle = np.where((frac < TOE_OFF)[:, None], stance, swing)
         return ankle, pitch
 
-    def _leg(self, side: str, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Drawn leg points (x, y) in the ground frame: foot from `_foot`, knee by IK."""
+    def _leg(self, side: str, t: np.ndarray, height: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Drawn leg points (x, y) in the ground frame: foot from `_foot`, knee by IK (pass the
+        pelvis height when it is already known: it costs both feet and both reference legs)."""
         H = self.stature
         t = np.atleast_1d(t)
-        hip = self._hip(side, t)
+        hip = self._hip(side, t, self.pelvis_height(t) if height is None else height)
         ankle, pitch = self._foot(side, t)
         knee = knee_by_ik(hip, ankle, THIGH * H, SHANK * H)
         return {"hip": hip, "knee": knee, **foot_points(ankle, pitch, H)}
@@ -302,12 +307,13 @@ class Walker:
         sway = -0.018 * np.sin(2 * np.pi * phase_left)  # towards the stance leg
         # Ground frame → room: a treadmill belt carries the ground back under the walker.
         shift = np.array([self.speed * t - self.ground_speed * t, 0.0, 0.0])
-        pelvis = np.array([self.ground_speed * t, float(self.pelvis_height(ta)[0]), sway]) + shift
+        height = self.pelvis_height(ta)
+        pelvis = np.array([self.ground_speed * t, float(height[0]), sway]) + shift
         pts: dict[str, np.ndarray] = {"pelvis": pelvis}
 
         for side in SIDES:
             hip = pelvis + self._hip_joint(side, np.array([obliquity]), np.array([yaw]))[0]
-            leg = self._leg(side, ta)
+            leg = self._leg(side, ta, height)
             pts[f"{side.upper()}_HIP"] = hip
             for key, value in leg.items():
                 if key != "hip":
