@@ -214,17 +214,20 @@ def judge(rules: RuleSet, metrics: dict) -> tuple[list[dict], str]:
         check, metric, status = worst
         results.append({
             "id": rule.id, "title": rule.title, "status": status, "metric": check.metric,
-            "value": round(float(metric.value), 3), "unit": metric.unit,
-            "uncertainty": None if metric.uncertainty is None else round(float(metric.uncertainty), 3),
+            "value": _rounded(metric.value), "unit": metric.unit, "uncertainty": _rounded(metric.uncertainty),
             "threshold": {"kind": check.kind, "pass": check.pass_at, "warn": check.warn_at,
                           "text": check.threshold_text(), "source": check.source},
-            "checks": [{"metric": c.metric, "value": round(float(m.value), 3), "status": s,
-                        "uncertainty": None if m.uncertainty is None else round(float(m.uncertainty), 3)}
+            "checks": [{"metric": c.metric, "value": _rounded(m.value), "status": s, "uncertainty": _rounded(m.uncertainty)}
                        for c, m, s in judged],
             "reason": "; ".join(reasons) if reasons else None,
             "advice": rule.advice if status != "pass" else "", "related_advice": rule.related,
         })
     return results, overall_verdict(results, rules.poor_when_failing)
+
+
+def _rounded(value: float | None) -> float | None:
+    """A value as the report stores it (3 decimals), None kept."""
+    return None if value is None else round(float(value), 3)
 
 
 def overall_verdict(results: list[dict], poor_when_failing: int = 3) -> str:

@@ -92,12 +92,12 @@ def swing_metrics(walk: Walk) -> list[Metric]:
     if not walk.has_side:
         return [absent(name, "%" if name.endswith("pct") else ("r" if name.endswith("coordination") else "deg"),
                        "side", SIDE_NEEDED) for name in names]
-    out, swings, coordination, seen_near = [], {}, [], {}
+    out, swings, coordination, far_only = [], {}, [], {}
     for side in ("left", "right"):
         angle = arm_angle(walk, side)
         near, far = swing_per_stride(walk, side, angle)
-        seen_near[side] = bool(near)
-        if far and not near:
+        far_only[side] = bool(far) and not near
+        if far_only[side]:
             metric = absent(f"arm_swing_{side}_deg", "deg", "side", FAR_SIDE_ONLY)
         else:
             metric = over_strides(f"arm_swing_{side}_deg", near, "deg", "side", "no complete stride found in a side pass")
@@ -111,10 +111,10 @@ def swing_metrics(walk: Walk) -> list[Metric]:
         if both.sum() >= 10 and np.ptp(angle[both]) >= MIN_SWING_FOR_COORDINATION:
             coordination.append(-float(np.corrcoef(angle[both], thigh[both])[0, 1]))
     left, right = swings["left"], swings["right"]
-    if left.present and right.present and all(seen_near.values()):
+    if left.present and right.present:
         out.append(Metric("arm_swing_asymmetry_pct", asymmetry_pct(left.value, right.value), "%", "side",
                           min(left.n, right.n), "strides"))
-    elif left.present or right.present:
+    elif any(far_only.values()):
         out.append(absent("arm_swing_asymmetry_pct", "%", "side", FAR_ARM_ONLY))
     else:
         out.append(absent("arm_swing_asymmetry_pct", "%", "side", "needs the swing of both arms"))
