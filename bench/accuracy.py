@@ -166,8 +166,7 @@ def compare_report(report: dict, truth: dict) -> dict:
 def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
     """Across clips: mean absolute error per metric, share of matching verdicts, per rule too."""
     compared = [compare_report(report, truth) for report, truth in pairs]
-    names = sorted({n for c in compared for n in c["errors"]})
-    names = sorted(set(names) | {n for c in compared for n in c.get("missing", [])})
+    names = sorted({n for c in compared for n in c["errors"]} | {n for c in compared for n in c["missing"]})
     scored = {n: sum(n in c["errors"] for c in compared) for n in names}
     # MAE only where some report measured the metric; metric_absent counts the rest
     mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) for n in names if scored[n]}
@@ -179,7 +178,7 @@ def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
         per_rule[rule] = sum(hits) / len(hits)
     return {"clips": len(compared), "metric_mae": mae, "metric_scored": scored, "metric_absent": absent,
             "verdict_match": sum(m for _, m in matches) / len(matches) if matches else None,
-            "verdict_match_per_rule": per_rule,
+            "verdict_match_per_rule": per_rule, "verdicts": [c["verdicts"] for c in compared],
             "view_match": sum(c["view_match"] for c in compared) / len(compared) if compared else None}
 
 
@@ -249,8 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         for rule, value in r["verdict_match_per_rule"].items():
             print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
         if args.mismatches:
-            for name, (report, truth) in zip(scored, pairs):
-                for rule, v in compare_report(report, truth)["verdicts"].items():
+            for name, verdicts in zip(scored, r["verdicts"]):
+                for rule, v in verdicts.items():
                     if v["truth"] != v["report"]:
                         print(f"  mismatch {name:<36} {rule:<20} truth {v['truth']:<15} reported {v['report']}")
     if args.no_detect:
