@@ -74,7 +74,8 @@ class GaitEvents:
     # guess — per-foot metrics should not trust it; cadence and asymmetry magnitudes are fine)
     side_agreement: float = float("nan")
 
-    def _pass_of(self, frame: int) -> int:
+    def pass_of(self, frame: int) -> int:
+        """Index of the pass holding `frame`, −1 outside every pass."""
         for i, one in enumerate(self.passes):
             if one.start <= frame < one.stop:
                 return i
@@ -90,7 +91,7 @@ class GaitEvents:
         others = np.asarray(self.heel_strikes.get(other, ()), dtype=int)
         out = []
         for a, b in zip(strikes[:-1], strikes[1:]):
-            if self._pass_of(a) != self._pass_of(b) or self._pass_of(a) < 0:
+            if self.pass_of(a) != self.pass_of(b) or self.pass_of(a) < 0:
                 continue
             if np.count_nonzero((others > a) & (others < b)) == 1:
                 out.append((int(a), int(b)))
@@ -102,7 +103,7 @@ class GaitEvents:
         limit = self._longest_step()
         out = []
         for (a, side_a), (b, side_b) in zip(strikes[:-1], strikes[1:]):
-            if side_a != side_b and self._pass_of(a) == self._pass_of(b) >= 0 and 0 < b - a <= limit:
+            if side_a != side_b and self.pass_of(a) == self.pass_of(b) >= 0 and 0 < b - a <= limit:
                 out.append((a, b, side_b))
         return out
 

@@ -50,6 +50,9 @@ class FixedEvents:
     def strike_time(self, frame):
         return self.exact_times[int(frame)]
 
+    def pass_of(self, frame):
+        return 0  # one pass: the whole drawn walk
+
     def strides(self, side):
         strikes = self.heel_strikes[side]
         return list(zip(strikes[:-1], strikes[1:]))
@@ -260,6 +263,20 @@ def test_side_asymmetry_error_is_that_of_a_two_sample_comparison():
     assert value == pytest.approx(100 * abs(difference) / mean)
     assert error == pytest.approx(100 * abs(difference) / abs(ttest_ind(left, right).statistic) / mean)
     assert side_asymmetry([0.6], [0.5]) == (pytest.approx(100 * 0.1 / 0.55), None)
+
+
+def test_stride_variability_is_the_scatter_within_each_pass():
+    """A walker steady at 1.0 s strides one way and 1.15 s on the way back has no stride to
+    stride variability; pooled over both passes the same strides read 8%. Within one pass the
+    figure is the plain coefficient of variation."""
+    from gaitcheck.metrics.steps import within_pass_cv
+
+    cv, dof, used = within_pass_cv([1.0, 1.0, 1.0, 1.15, 1.15, 1.15], [0, 0, 0, 1, 1, 1])
+    assert cv == pytest.approx(0.0, abs=1e-9) and dof == 4 and used == 6
+    one_pass = [1.02, 0.97, 1.05, 0.99]
+    cv, dof, used = within_pass_cv(one_pass, [0] * 4)
+    assert cv == pytest.approx(100 * np.std(one_pass, ddof=1) / np.mean(one_pass)) and dof == 3
+    assert within_pass_cv([1.0, 1.1], [0, 1])[1:] == (0, 0)  # one stride a pass: nothing to compare
 
 
 def test_step_asymmetry_needs_a_third_step():
