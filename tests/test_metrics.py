@@ -279,6 +279,19 @@ def test_stride_variability_is_the_scatter_within_each_pass():
     assert within_pass_cv([1.0, 1.1], [0, 1])[1:] == (0, 0)  # one stride a pass: nothing to compare
 
 
+def test_a_stride_with_lost_hips_gives_no_pelvic_drop():
+    """Half the peak to peak of the hip line's tilt, unless the line swung steeper than a
+    pelvis can (the landmarks were lost): then the stride has no value."""
+    from gaitcheck.metrics.pelvis import MAX_HIP_TILT_DEG, stride_drop
+
+    phase = np.linspace(0, 2 * np.pi, 30)
+    trendelenburg = 12.0 * np.sin(phase)
+    assert stride_drop(trendelenburg) == pytest.approx(12.0, abs=0.1)
+    glitch = trendelenburg.copy()
+    glitch[10:13] = [-35.0, -50.0, -30.0]
+    assert np.isnan(stride_drop(glitch)) and MAX_HIP_TILT_DEG < 30
+
+
 def test_step_asymmetry_needs_a_third_step():
     """One step ending on each foot has no scatter to say how far to trust their difference:
     the asymmetries are absent with a reason, while cadence is still given."""
