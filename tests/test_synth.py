@@ -210,7 +210,24 @@ def test_cli_renders_and_rejects_bad_options(tmp_path):
         assert result.exit_code == 2, bad
     assert runner.invoke(synth, []).exit_code == 2
     assert runner.invoke(synth, [str(tmp_path / "x.avi")]).exit_code == 2
+    assert runner.invoke(synth, [str(tmp_path / "x.mp4"), "--reseed", "5"]).exit_code == 2  # only with --suite
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_a_reseeded_suite_has_new_walkers_for_the_same_clips():
+    """Fresh seeds: every clip keeps its view, preset and settings, and draws a different
+    walker, so its truth differs (the accuracy benchmark's check against tuning to the seeds)."""
+    from dataclasses import replace
+
+    from gaitcheck.synth.suite import reseeded
+
+    fresh = reseeded(SUITE, 7000)
+    assert fresh.keys() == SUITE.keys()
+    for name, spec in fresh.items():
+        assert spec == replace(SUITE[name], seed=SUITE[name].seed + 7000)
+    old, new = compute_truth(SUITE["side_good_ltr"]), compute_truth(fresh["side_good_ltr"])
+    assert old["generator"]["stature_m"] != new["generator"]["stature_m"]
+    assert old["metrics"]["trunk_lean_deg"]["value"] != new["metrics"]["trunk_lean_deg"]["value"]
 
 
 def test_samples_are_few_and_named_as_documented():

@@ -79,11 +79,13 @@ def _overrides(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="Set one posture parameter on top of the preset, e.g. --set trunk_lean_deg=10 (repeatable).")
 @click.option("--suite", "suite_dir", type=click.Path(file_okay=False), default=None,
               help="Render the fixed regression suite (every view, every rule passing and failing) into DIR.")
+@click.option("--reseed", type=click.IntRange(1, 2**30), default=None, metavar="N",
+              help="With --suite: the same clips with every seed moved by N (fresh walkers, rooms and noise).")
 @click.option("--samples", "samples_dir", type=click.Path(file_okay=False), default=None,
               help="Render the sample clips of samples/ into DIR.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, treadmill, second_person,
-          clean, exact, stature, overrides, suite_dir, samples_dir, quiet) -> None:
+          clean, exact, stature, overrides, suite_dir, reseed, samples_dir, quiet) -> None:
     """Render a synthetic walker with known posture to OUT.mp4, and OUT.truth.json beside it.
 
     The truth JSON holds the exact value of every posture metric as drawn, the heel-strike
@@ -95,6 +97,8 @@ def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, tre
         raise click.UsageError("give exactly one of OUT.mp4, --suite DIR or --samples DIR")
     if direction and view not in ("side", "oblique"):
         raise click.BadParameter("only a side or oblique view has a screen direction", param_hint="--direction")
+    if reseed is not None and not suite_dir:
+        raise click.BadParameter("only the suite can be reseeded", param_hint="--reseed")
     if out and not out.lower().endswith(".mp4"):
         raise click.BadParameter("the output must be an .mp4 file", param_hint="OUT")
 
@@ -125,10 +129,10 @@ def synth(out, preset, view, direction, seed, duration, fps, size, roll_deg, tre
         click.echo(f"{target}  (+ {target.stem}.truth.json)")
         return
 
-    from gaitcheck.synth.suite import SAMPLES, SUITE, render_set
+    from gaitcheck.synth.suite import SAMPLES, SUITE, render_set, reseeded
 
     folder = Path(suite_dir or samples_dir)
-    specs = SUITE if suite_dir else SAMPLES
+    specs = (reseeded(SUITE, reseed) if reseed else SUITE) if suite_dir else SAMPLES
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
