@@ -7,7 +7,8 @@ fd 2 around chosen calls (pose.py does) misses some, and a stray line breaks the
 error contract. So the CLI sends fd 2 through a pipe for the whole run: a thread forwards
 every line except those library info/warning lines to the real stderr, while Python's own
 stderr (click's messages, rich's progress bars) writes to the real stderr directly.
-Error and fatal lines from the libraries ("E…", "F…") still show.
+Error and fatal lines from the libraries ("E…", "F…") still show, except OpenCV's video capture
+messages: gaitcheck says itself, in one line, what is wrong with a clip it cannot read.
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from collections.abc import Iterator
 NOISE = re.compile(
     rb"^(?:[IW]\d{4} [\d:. ]+\s+\d+ [\w./+-]+:\d+\]"  # glog/absl info and warning lines
     rb"|INFO: \["  # LiteRT's own info lines
+    # OpenCV's video capture ("[ERROR:0@0.02] global cap_ffmpeg_impl.hpp:1412 open Could not find
+    # decoder…"): a clip it cannot open or read gets gaitcheck's own one-line message instead
+    rb"|\[ ?(?:ERROR|WARN|INFO):\d+@[\d.]+\] global cap[_.]"
     rb"|WARNING: (?:Logging before InitGoogle|All log messages before absl))"
 )
 

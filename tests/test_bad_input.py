@@ -75,6 +75,10 @@ class Corpus:
         out.write_bytes(flip_bytes(data, rng.integers(start, stop, 40), rng.integers(1, 256, 40)))
         return out
 
+    def make_unknown_codec(self, out):  # the sample entry's codec name damaged: OpenCV finds no decoder
+        out.write_bytes(self["phone"].read_bytes().replace(b"avc1", b"zzzz"))
+        return out
+
     def make_zero_video_frames(self, out):  # a video track with no frames in it
         run_ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=1", "-frames:v", "0",
                    "-c:v", "libx264", out)
@@ -191,6 +195,7 @@ CASES = [  # case, outcome, words in the error line or a report note
     ("truncated_90", "report", "cut short"),
     ("truncated_no_index", "error", "cut short"),
     ("flipped_bytes", "report_or_not_analysable", ""),
+    ("unknown_codec", "error", "not a video"),  # OpenCV's own "[ERROR…] … open" lines must not show
     ("zero_video_frames", "error", "not a video"),
     ("audio_only", "error", "sound only"),
     ("one_frame", "not_analysable", ""),
