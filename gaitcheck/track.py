@@ -143,10 +143,15 @@ def rank_walkers(
 ) -> list[Candidate]:
     """Score every track by how much it looks like the person walking; best first.
 
-    progress = Σ over 1-second windows of the net travel (horizontal, in body heights, plus
-    the change of log apparent size) − the vertical path of the hips (in body heights);
-    score = share of frames present × (0.25 + max(progress, 0)).
-    Walking moves steadily one way at a steady height; jumping, lunging or pacing does not.
+    progress = the distance walked in body heights − the vertical path of the hips (in body
+    heights); score = share of frames present × (0.25 + max(progress, 0)). The distance walked
+    is the larger of two readings: the net travel across the picture (horizontal, plus the
+    change of log apparent size) summed over 1-second windows, and the feet's own travel (half
+    the total swing of the ankles' horizontal separation: each step they pass each other). The
+    second holds when the picture does not move with the walker: a camera panning along, or a
+    treadmill, where the walker stays put on screen and a bystander crossing behind won on
+    screen travel (synthetic side_good_crossing_ltr at seed 7120). Walking moves steadily one
+    way at a steady height; jumping, lunging or pacing does not.
     """
     total = max(len(times), 1)
     rate = 1.0 / float(np.median(np.diff(times))) if len(times) > 1 else 30.0
@@ -165,10 +170,24 @@ def rank_walkers(
             size = ndimage.gaussian_filter1d(np.log(heights), sigma, mode="nearest")
             steps = np.arange(0, len(x) - window, window)
             net = np.abs(x[steps + window] - x[steps]) + np.abs(size[steps + window] - size[steps])
-            travel = float(np.sum(net) - np.sum(np.abs(np.diff(y))))
+            travel = float(max(np.sum(net), feet_travel(xy, scale, rate)) - np.sum(np.abs(np.diff(y))))
         coverage = len(track.frames) / total
         candidates.append(Candidate(track_id, len(track.frames), coverage, travel, coverage * (0.25 + max(travel, 0.0))))
     return sorted(candidates, key=lambda c: c.score, reverse=True)
+
+
+def feet_travel(xy: np.ndarray, scale: float, rate: float) -> float:
+    """Distance walked as the feet tell it, in body heights: half the total swing of the
+    ankles' horizontal separation, smoothed above step frequencies (4 Hz) against jitter.
+    Frames without both ankles are bridged; none at all gives 0."""
+    separation = (xy[:, _ANKLES[0], 0] - xy[:, _ANKLES[1], 0]) / scale
+    known = np.isfinite(separation)
+    if known.sum() < 2:
+        return 0.0
+    index = np.arange(len(separation))
+    separation = np.interp(index, index[known], separation[known])
+    separation = ndimage.gaussian_filter1d(separation, max(rate / (2 * np.pi * 4.0), 0.5), mode="nearest")
+    return 0.5 * float(np.sum(np.abs(np.diff(separation))))
 
 
 STEADY_POSES = 15  # poses at a track's end whose median size stands for that end

@@ -59,3 +59,32 @@ def test_stitch_joins_only_the_same_person(case, joined):
     tracks, detections, times = two_tracks(first, gap, second)
     merged = stitch(tracks, 0, detections, times, frame_width=WIDTH)
     assert (len(merged.frames) == len(first) + len(second)) is joined
+
+
+def walking_figure(x: float, height: float, t: float) -> Pose:
+    """`figure` with its feet passing each other at 1.8 steps/s (each ankle ±0.25 height from the hips)."""
+    pose = figure(x, height)
+    swing = 0.25 * height * np.sin(np.pi * 1.8 * t)
+    pose.xy[Landmark.LEFT_ANKLE, 0] = x + swing
+    pose.xy[Landmark.RIGHT_ANKLE, 0] = x - swing
+    return pose
+
+
+def test_a_walker_the_camera_follows_beats_a_bystander_crossing_behind():
+    """A panning camera keeps the walker in the middle of the picture (no screen travel) while
+    a smaller bystander walks across behind: the walker's feet say how far they walked."""
+    from gaitcheck.track import rank_walkers
+
+    n = 105
+    times = np.arange(n) / FPS
+    detections = []
+    for k, t in enumerate(times):
+        people = [walking_figure(360.0, 300.0, t)]
+        if 30 <= k < 90:  # the bystander: half the size, crossing right to left in 2 s
+            people.append(walking_figure(700.0 - 10.0 * (k - 30), 150.0, t))
+        detections.append(people)
+    walker = Track(list(range(n)), [0] * n)
+    bystander = Track(list(range(30, 90)), [1] * 60)
+    ranked = rank_walkers([walker, bystander], detections, times)
+    assert ranked[0].track == 0, ranked
+    assert ranked[0].travel == pytest.approx(3.15, rel=0.1)  # 3.5 s × 1.8 steps/s × 0.5 body heights a step
