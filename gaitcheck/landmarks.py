@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numpy as np
+
 
 class Landmark(IntEnum):
     NOSE = 0
@@ -47,6 +49,16 @@ BODY = (
     Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
     Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
 )
+
+# Each foot's heel and toe (MediaPipe's "foot index").
+FEET = {"left": (Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX), "right": (Landmark.RIGHT_HEEL, Landmark.RIGHT_FOOT_INDEX)}
+
+
+def foot_visibility(visibility: np.ndarray, side: str) -> np.ndarray:
+    """Mean visibility of one foot's heel and toe: per frame for a (T, 33) array, one value for
+    a (33,) row. In a side view the foot nearer the camera is the more visible one."""
+    return np.nanmean(np.asarray(visibility)[..., list(FEET[side])], axis=-1)
+
 
 # Bones for drawing a skeleton (pairs of landmarks).
 SKELETON = (

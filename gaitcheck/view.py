@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import signal
 
-from gaitcheck.landmarks import Landmark as L
+from gaitcheck.landmarks import FEET, Landmark as L, foot_visibility
 from gaitcheck.series import LandmarkSeries
 
 LEFT_TO_RIGHT, RIGHT_TO_LEFT, TOWARDS, AWAY = "left_to_right", "right_to_left", "towards", "away"
@@ -294,11 +294,10 @@ def _stance_points(series: LandmarkSeries, one: Pass, scale: float) -> np.ndarra
     frames = np.arange(one.start, one.stop)
     pelvis = _mid(xy, L.LEFT_HIP, L.RIGHT_HIP)[frames, 0]
     edge = 0.05 * series.width
-    feet = ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX))
-    seen = [np.nanmean(series.visibility[frames][:, list(foot)], axis=1) for foot in feet]
+    seen = {side: foot_visibility(series.visibility[frames], side) for side in FEET}
     points = []
-    for foot, (heel, toe) in enumerate(feet):
-        near = seen[foot] >= seen[1 - foot] - NEAR_FOOT_MARGIN
+    for foot, (side, (heel, toe)) in enumerate(FEET.items()):
+        near = seen[side] >= seen["right" if side == "left" else "left"] - NEAR_FOOT_MARGIN
         relative = _smooth(xy[frames, heel, 0] - pelvis, rate, 4.0) * one.forward_sign
         velocity = np.gradient(relative) * rate if len(frames) > 1 else np.zeros(len(frames))
         for start, stop, _ in _runs((velocity < 0).astype(int)):

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from gaitcheck.landmarks import Landmark as L
+from gaitcheck.landmarks import FEET, foot_visibility
 from gaitcheck.metrics.angles import below_horizontal
 from gaitcheck.metrics.head import SIDE_NEEDED
 from gaitcheck.metrics.summary import Metric, absent
 from gaitcheck.metrics.walk import Walk
 
-FEET = {"left": (L.LEFT_HEEL, L.LEFT_FOOT_INDEX), "right": (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)}
 HEEL_FIRST_DEG = 5.0  # the heel→toe line points at least this much up at contact
 # Foot flat on the floor: from about 8% to 40% of the stride after heel strike (Perry's
 # loading response and mid-stance); the middle of that span is read as the foot's flat pitch.
@@ -76,6 +75,4 @@ def is_near_foot(walk: Walk, side: str, frame: int) -> bool:
     half hidden behind the near leg at its strike, and its heel→toe line read 0° or less on
     heel-striking synthetic walkers (5 of 22 seeded side clips read 50-80% for 100%)."""
     other = "right" if side == "left" else "left"
-    mine = np.nanmean(walk.visibility[frame, list(FEET[side])])
-    theirs = np.nanmean(walk.visibility[frame, list(FEET[other])])
-    return bool(mine >= theirs)
+    return bool(foot_visibility(walk.visibility[frame], side) >= foot_visibility(walk.visibility[frame], other))

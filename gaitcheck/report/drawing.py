@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gaitcheck.landmarks import SKELETON, Landmark as L
+from gaitcheck.landmarks import FEET, SKELETON, Landmark as L
 
 BGR = {"pass": (90, 170, 60), "warn": (0, 190, 240), "fail": (40, 40, 220), "bone": (235, 235, 235),
        "joint": (255, 160, 40), "ref": (200, 200, 200), "text": (255, 255, 255)}
@@ -84,7 +84,7 @@ def _gaze(xy: np.ndarray, sign: float) -> list[Angle]:
 
 def _feet(xy: np.ndarray, sign: float) -> list[Angle]:
     out = []
-    for heel, toe in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
+    for heel, toe in FEET.values():
         out.append(Angle(xy[heel], xy[toe], _horizontal_towards(xy[heel], xy[toe])))
     return out
 
