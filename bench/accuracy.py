@@ -160,7 +160,7 @@ def compare_report(report: dict, truth: dict) -> dict:
     verdicts = {rule["id"]: {"truth": rule["status"], "report": got_rules.get(rule["id"])}
                 for rule in truth["rules"]}
     return {"errors": errors, "missing": missing, "verdicts": verdicts,
-            "view_match": report.get("view", {}).get("camera") == truth["view"]["camera"]}
+            "view_match": all(report.get("view", {}).get(key) == truth["view"][key] for key in ("camera", "direction"))}
 
 
 def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["reports"] = summarise_reports(pairs)
         r = summary["reports"]
         print(f"reports scored: {r['clips']}  verdicts matching: "
-              f"{100 * r['verdict_match']:.1f}%  view right: {100 * r['view_match']:.1f}%" if pairs else "no reports found")
+              f"{100 * r['verdict_match']:.1f}%  view and direction right: {100 * r['view_match']:.1f}%" if pairs else "no reports found")
         for name, gone in r["metric_absent"].items():
             value = r["metric_mae"].get(name)
             print(f"  {name:<28} " + (f"MAE {value:8.2f}" if value is not None else "MAE        -")

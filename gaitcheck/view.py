@@ -180,7 +180,7 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
 _CODES = {1: LEFT_TO_RIGHT, -1: RIGHT_TO_LEFT, 2: TOWARDS, -2: AWAY, 3: LEFT_TO_RIGHT, -3: RIGHT_TO_LEFT}  # 3: diagonal
 
 
-def frame_labels(cues: dict[str, np.ndarray]) -> tuple[np.ndarray, bool]:
+def frame_labels(cues: dict[str, np.ndarray], rate: float) -> tuple[np.ndarray, bool]:
     """Per-frame direction code (±1 lateral, ±2 towards/away, ±3 diagonal, 0 none) and whether the clip is stationary."""
     width, speed, facing, order = cues["width"], cues["speed_x"], cues["facing"], cues["order"]
     hip_x = cues["hip_x"][np.isfinite(cues["hip_x"])]
@@ -205,7 +205,35 @@ def frame_labels(cues: dict[str, np.ndarray]) -> tuple[np.ndarray, bool]:
         towards = np.where(diagonal, 3 * np.sign(speed), towards)
     labels = np.where(lateral != 0, lateral, towards).astype(int)
     labels[~np.isfinite(width)] = 0
-    return labels, stationary
+    return _settle_broad_on(labels, cues, rate), stationary
+
+
+def _settle_broad_on(labels: np.ndarray, cues: dict[str, np.ndarray], rate: float) -> np.ndarray:
+    """One label per stretch of broad-on frames: a diagonal walk or a straight one, as a whole.
+
+    Frame by frame, a walker crossing diagonally with the face and feet about OBLIQUE_FACING
+    off the camera flickers between "towards" and "diagonal" (fresh seed 7401: runs of 10-25
+    frames each, none long enough to be a pass, so the clip had no pass and read as a front
+    view). Each stretch of broad-on frames (±2, ±3; gaps up to BRIDGE_S) is diagonal when its
+    median facing and median speed are (OBLIQUE_FACING, OBLIQUE_SPEED, the same way), and
+    straight towards/away otherwise, each frame then by its shoulder/hip order as before."""
+    out = labels.copy()
+    broad = np.flatnonzero(np.isin(np.abs(labels), (2, 3)))
+    if not len(broad):
+        return out
+    lateral_before = np.cumsum(np.abs(labels) == 1)  # a lateral frame between two broad-on ones splits them
+    breaks = np.flatnonzero((np.diff(broad) > BRIDGE_S * rate + 1) | (np.diff(lateral_before[broad]) > 0))
+    for stretch in np.split(broad, breaks + 1):
+        with np.errstate(invalid="ignore"):
+            facing = float(np.nanmedian(cues["facing"][stretch]))
+            speed = float(np.nanmedian(cues["speed_x"][stretch]))
+        if abs(facing) >= OBLIQUE_FACING and abs(speed) >= OBLIQUE_SPEED and np.sign(facing) == np.sign(speed):
+            out[stretch] = 3 * int(np.sign(speed))
+        else:
+            order = cues["order"][stretch]
+            with np.errstate(invalid="ignore"):
+                out[stretch] = np.where(np.abs(order) >= FACING_MIN, 2 * np.sign(order), 0).astype(int)
+    return out
 
 
 def _towards_or_away(code: int, growth: np.ndarray) -> int:
@@ -223,7 +251,7 @@ def _towards_or_away(code: int, growth: np.ndarray) -> int:
 def find_passes(series: LandmarkSeries, cues: dict[str, np.ndarray] | None = None) -> tuple[Pass, ...]:
     """Stretches of steady walking in one direction, turns and standing left out."""
     cues = cues if cues is not None else frame_cues(series)
-    labels, _ = frame_labels(cues)
+    labels, _ = frame_labels(cues, series.sample_rate)
     rate = series.sample_rate
     runs = _runs(labels)
     merged: list[list[int]] = []
@@ -390,7 +418,7 @@ def estimate_view(series: LandmarkSeries) -> View:
 
 def _estimate_view(series: LandmarkSeries) -> View:
     cues = frame_cues(series)
-    labels, stationary = frame_labels(cues)
+    labels, stationary = frame_labels(cues, series.sample_rate)
     passes = find_passes(series, cues)
     width = cues["width"]
     record: dict = {"stationary": stationary, "width_median": _round(np.nanmedian(width) if np.isfinite(width).any() else np.nan)}

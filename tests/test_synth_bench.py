@@ -21,7 +21,7 @@ def bench():
 
 def test_a_perfect_report_scores_zero_error_and_full_agreement(bench):
     truth = compute_truth(ClipSpec(preset="slouch", view="side", seed=2, duration=3))
-    report = {"view": {"camera": "side"},
+    report = {"view": {"camera": "side", "direction": truth["view"]["direction"]},
               "metrics": {k: {"value": m["value"]} for k, m in truth["metrics"].items() if m["value"] is not None},
               "rules": [{"id": r["id"], "status": r["status"]} for r in truth["rules"]]}
     summary = bench.summarise_reports([(report, truth)])
@@ -41,3 +41,11 @@ def test_errors_and_wrong_verdicts_are_counted(bench):
     assert summary["verdict_match_per_rule"]["stand_tall"] == 0.0
     assert summary["view_match"] == 0.0
     assert summary["verdict_match"] < 1.0
+
+
+def test_a_wrong_walking_direction_is_a_wrong_view(bench):
+    """Issue #4 asks for view *and* direction on every clip."""
+    truth = compute_truth(ClipSpec(preset="good", view="side", seed=2, duration=3))
+    other = {"left_to_right": "right_to_left", "right_to_left": "left_to_right"}[truth["view"]["direction"]]
+    report = {"view": {"camera": "side", "direction": other}, "metrics": {}, "rules": []}
+    assert bench.summarise_reports([(report, truth)])["view_match"] == 0.0

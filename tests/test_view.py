@@ -273,3 +273,25 @@ def test_a_walker_labelled_as_if_facing_us_but_shrinking_walks_away():
     series.xy[:] = drawn[:, list(MIRROR)]  # sides labelled as if facing the camera
     view = estimate_view(clean(replace(series, processing={})))
     assert (view.camera, view.direction) == ("back", "away")
+
+
+def _broad_on_cues(facing: np.ndarray, speed: float) -> dict[str, np.ndarray]:
+    """Per-frame cues of a broad-on walker (shoulders 0.7 torso wide, facing the camera)."""
+    n = len(facing)
+    return {"torso_px": np.full(n, 100.0), "hip_x": np.linspace(100, 100 + 3.5 * 100 * speed, n),
+            "width": np.full(n, 0.72), "order": np.full(n, 1.15), "facing": facing,
+            "speed_x": np.full(n, speed), "growth": np.full(n, 0.2)}
+
+
+def test_a_diagonal_walk_flickering_at_the_facing_threshold_is_one_oblique_pass():
+    """Fresh seed 7401: face and feet about OBLIQUE_FACING off the camera; frame by frame the
+    labels flickered between towards and diagonal in runs shorter than a pass, so the clip had
+    no pass at all. Now the stretch is labelled as a whole."""
+    from gaitcheck.view import OBLIQUE_FACING, frame_labels
+
+    n = 105
+    wobble = OBLIQUE_FACING + 0.05 * np.sin(np.arange(n) * 2 * np.pi / 30) + 0.03
+    labels, _ = frame_labels(_broad_on_cues(wobble, 1.1), 30.0)
+    assert set(labels.tolist()) == {3}
+    straight, _ = frame_labels(_broad_on_cues(wobble - 0.1, 1.1), 30.0)
+    assert set(straight.tolist()) == {2}
