@@ -17,6 +17,7 @@ from scipy import interpolate, signal
 from gaitcheck.atomic import atomic_path
 from gaitcheck.errors import InputError
 from gaitcheck.landmarks import NUM_LANDMARKS
+from gaitcheck.sides import unswap_frontal
 
 FORMAT = "gaitcheck/series"
 FORMAT_VERSION = 1
@@ -142,8 +143,9 @@ def lowpass(series: LandmarkSeries, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order:
 
 
 def clean(series: LandmarkSeries, cutoff_hz: float = DEFAULT_CUTOFF_HZ, max_gap_s: float = DEFAULT_MAX_GAP_S) -> LandmarkSeries:
-    """Fill short gaps, then low-pass: the series the metrics want."""
-    return lowpass(fill_gaps(series, max_gap_s), cutoff_hz)
+    """Left/right labels made consistent where the body faces the camera (see sides.py), short
+    gaps filled, then low-pass: the series the metrics want."""
+    return lowpass(fill_gaps(unswap_frontal(series), max_gap_s), cutoff_hz)
 
 
 # --- save / load ---------------------------------------------------------------------------

@@ -40,12 +40,11 @@ from scipy import signal
 
 from gaitcheck.landmarks import FEET, Landmark as L, foot_visibility
 from gaitcheck.series import LandmarkSeries
+from gaitcheck.sides import CLEAR_ORDER as FACING_MIN, FRONTAL_MIN_WIDTH, GROWTH_DECIDES  # thresholds shared with the relabelling
 
 LEFT_TO_RIGHT, RIGHT_TO_LEFT, TOWARDS, AWAY = "left_to_right", "right_to_left", "towards", "away"
 
 SIDE_MAX_WIDTH = 0.42  # shoulder width / torso length at or below which the body is side-on
-FRONTAL_MIN_WIDTH = 0.45  # at or above which it is facing or backing the camera
-FACING_MIN = 0.25  # |left − right shoulder/hip x| / torso to trust which way a frontal body faces
 OBLIQUE_FACING = 0.25  # |nose + toes ahead| / torso: a frontal-looking body clearly turned sideways
 OBLIQUE_SPEED = 0.8  # torso lengths/s across the picture, the way it faces: a diagonal walk
 MIN_SPEED = 0.6  # torso lengths per second: slower lateral motion is not steady walking
@@ -56,7 +55,6 @@ MIN_OBLIQUE_S = 1.5  # ... and shorter diagonal ones neither (a turn looks like 
 BRIDGE_S = 0.4  # same-direction stretches closer than this are one pass
 MAX_ROLL = 12.0  # a larger apparent roll is a diagonal path or a bad fit, not a tilted phone
 FRONTAL_ROLL_DEADBAND = 4.0  # frontal roll cue error reaches ~3° on level cameras: smaller tilts count as level
-GROWTH_DECIDES = 0.08  # 1/s: a frontal pass growing or shrinking this fast is walking towards/away, whatever the labels say
 MIN_GROWTH = 0.03  # 1/s: slower change of apparent size is no evidence of walking towards/away
 MIN_FLOOR_SPAN = 1.0  # torso lengths of floor (x extent of stance points) for a side roll
 NEAR_FOOT_MARGIN = 0.1  # visibility: a foot this much less visible than the other is the far one
