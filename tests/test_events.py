@@ -298,3 +298,15 @@ def test_bob_strikes_skip_the_filter_edges():
     frames = np.concatenate([hs[s][0] for s in SIDES])
     assert len(frames) >= 4
     assert frames.min() >= BOB_EDGE_S * rate and frames.max() < len(series) - BOB_EDGE_S * rate
+
+
+def test_a_short_step_at_a_signal_end_is_the_filter_edge():
+    """og_front_2persons_rotated at 30 fps: the bob's last peak, 5 frames before the walker's
+    track ends, made an 11-frame step among 16-frame ones (the band-pass edge)."""
+    from gaitcheck.events import _short_edge_steps
+
+    peaks = np.array([22, 34, 51, 71, 83, 99, 119, 135, 146])
+    assert _short_edge_steps(peaks, 152, 9).tolist() == [False] * 8 + [True]
+    assert not _short_edge_steps(np.r_[peaks[:-1], 150], 152, 9).any()  # a full step: a strike
+    assert not _short_edge_steps(peaks, 170, 9).any()  # far from the end: a strike
+    assert _short_edge_steps(np.array([4, 15, 31, 48, 64]), 80, 9).tolist() == [True] + [False] * 4  # and at the start
