@@ -88,3 +88,28 @@ def test_a_walker_the_camera_follows_beats_a_bystander_crossing_behind():
     ranked = rank_walkers([walker, bystander], detections, times)
     assert ranked[0].track == 0, ranked
     assert ranked[0].travel == pytest.approx(3.15, rel=0.1)  # 3.5 s × 1.8 steps/s × 0.5 body heights a step
+
+
+def test_a_frame_that_sees_only_the_bystander_does_not_swap_identities():
+    """Fresh synthetic seed 7120: a bystander 0.8 the walker's size crosses behind a walker the
+    camera follows. While they overlap the pose model finds one person a frame, the walker, but
+    once, half a body height away, only the bystander. The walker's track took that pose (it
+    fitted the half-body allowance for a bad fit) and the bystander's track then took the walker
+    for the rest of the clip. The hips' speed now rules that out."""
+    from gaitcheck.track import assign_tracks
+
+    n = 105
+    times = np.arange(n) / FPS
+    bystander_x = 700.0 - 8.0 * np.arange(n)  # right to left across the picture, 1 body height/s
+    detections = []
+    for k in range(n):
+        walker, bystander = walking_figure(360.0, 300.0, times[k]), walking_figure(bystander_x[k], 240.0, times[k])
+        if abs(bystander_x[k] - 360.0) < 170.0:
+            detections.append([bystander] if k == 62 else [walker])  # frame 62: x 204, the walker hidden
+        else:
+            detections.append([walker, bystander])
+    tracks = assign_tracks(detections, times)
+    walker_track = next(t for t in tracks if t.frames[0] == 0)
+    xs = [detections[f][p].xy[Landmark.LEFT_HIP, 0] for f, p in zip(walker_track.frames, walker_track.poses)]
+    assert np.allclose(xs, 360.0)
+    assert len(walker_track.frames) == n - 1
