@@ -50,3 +50,24 @@ def test_two_views_merge_into_one_report(tmp_path_factory, tmp_path):
     assert status["shoulders_level"] != "not_measurable"
     assert status["stand_tall"] == "fail"  # 16° forward lean, from the side clip
     assert "not_measurable" not in status.values()
+
+
+def test_two_side_clips_walking_opposite_ways_give_the_arm_swing_asymmetry(tmp_path_factory, tmp_path):
+    """Each side view measures its near arm only; a walk filmed once each way has both arms, and
+    the merged report makes their asymmetry (it was absent: neither clip had it)."""
+    there = sample_series(tmp_path_factory, "walk_side_good")  # left to right: the right arm is near
+    back = sample_series(tmp_path_factory, "walk_side_stiff_arms")  # right to left: the left arm, held still
+    out = tmp_path / "both.json"
+    code, _, err = run_analyze(there, back, "--json", out, "-q")
+    assert code == 0, err
+    document = json.loads(out.read_text())
+    jsonschema.validate(document, SCHEMA)
+    metrics = document["metrics"]
+    left, right = metrics["arm_swing_left_deg"], metrics["arm_swing_right_deg"]
+    assert (left["source"], right["source"]) == (str(back), str(there))
+    asymmetry = metrics["arm_swing_asymmetry_pct"]
+    assert asymmetry["source"] == f"{there} + {back}"
+    mean = (left["value"] + right["value"]) / 2
+    assert asymmetry["value"] == pytest.approx(100 * abs(left["value"] - right["value"]) / mean, abs=0.01)
+    assert asymmetry["value"] > 100  # a still arm against a swinging one
+    assert asymmetry["n"] == min(left["n"], right["n"])

@@ -85,6 +85,13 @@ def swing_per_stride(walk: Walk, side: str, angle: np.ndarray) -> tuple[list[flo
     return near, far
 
 
+def swing_asymmetry(left: Metric, right: Metric) -> Metric:
+    """arm_swing_asymmetry_pct from the two arms' swings (both present), which may come from
+    two clips of one walk: each side view sees one arm from the near side."""
+    return Metric("arm_swing_asymmetry_pct", asymmetry_pct(left.value, right.value), "%", "side",
+                  min(left.n, right.n), "strides")
+
+
 def swing_metrics(walk: Walk) -> list[Metric]:
     """arm_swing_{left,right}_deg (per-stride peak-to-peak of the arm angle), their asymmetry,
     and arm_leg_coordination (−correlation of each arm with its own thigh: + = opposition)."""
@@ -112,8 +119,7 @@ def swing_metrics(walk: Walk) -> list[Metric]:
             coordination.append(-float(np.corrcoef(angle[both], thigh[both])[0, 1]))
     left, right = swings["left"], swings["right"]
     if left.present and right.present:
-        out.append(Metric("arm_swing_asymmetry_pct", asymmetry_pct(left.value, right.value), "%", "side",
-                          min(left.n, right.n), "strides"))
+        out.append(swing_asymmetry(left, right))
     elif any(far_only.values()):
         out.append(absent("arm_swing_asymmetry_pct", "%", "side", FAR_ARM_ONLY))
     else:

@@ -3,23 +3,39 @@
 Each metric is taken from the clip that measures it best: a clip whose camera view supports the
 metric (a side clip for trunk lean, a front/back clip for shoulder tilt) and, among those, the
 one resting on the most strides or frames. Metrics that no clip measures stay absent, with the
-reasons of every clip.
+reasons of every clip. A metric made of two others that two clips measure one each (the arm
+swing asymmetry of a walk filmed once each way: each side view sees its near arm) is made from
+the picked pair.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from gaitcheck.analysis import Analysis
 from gaitcheck.metrics import Metric
+from gaitcheck.metrics.arms import swing_asymmetry
+
+# name -> (the metrics it is made of, how): made anew when no single clip measures it
+DERIVED = {"arm_swing_asymmetry_pct": (("arm_swing_left_deg", "arm_swing_right_deg"), swing_asymmetry)}
 
 
 @dataclass(frozen=True)
 class Sourced:
-    """A metric and the index of the clip it came from."""
+    """A metric and the index of the clip it came from (and of further clips it rests on)."""
 
     metric: Metric
     source: int
+    also: tuple[int, ...] = ()
+
+
+SOURCE_JOIN = " + "  # between the clips a derived metric's JSON `source` names
+
+
+def source_names(source: str) -> str:
+    """A metric's JSON `source` for a table: the clips' file names without their folders."""
+    return SOURCE_JOIN.join(Path(part).name for part in source.split(SOURCE_JOIN))
 
 
 def view_supports(camera: str, metric_view: str) -> bool:
@@ -49,6 +65,11 @@ def pick_metrics(analyses: Sequence[Analysis]) -> dict[str, Sourced]:
             if len(reasons) > 1:
                 metric = replace(metric, reason="; ".join(reasons))
         picked[name] = Sourced(metric, k)
+    for name, (parts, make) in DERIVED.items():
+        found = [picked.get(part) for part in parts]
+        if name in picked and not picked[name].metric.present and all(f and f.metric.present for f in found):
+            sources = tuple(sorted({f.source for f in found}))
+            picked[name] = Sourced(make(*(f.metric for f in found)), sources[0], sources[1:])
     return picked
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from gaitcheck.analysis import Analysis
 from gaitcheck.atomic import atomic_path
+from gaitcheck.report.combine import source_names
 from gaitcheck.report.json_report import as_list
 from gaitcheck.report.series_table import SHOWN_BY, STRIDE_COLUMNS, frame_series, stride_table, walk_of
 from gaitcheck.report.text import measured, number as _number
@@ -124,7 +125,7 @@ def metric_rows(document: dict, several: bool) -> list[dict]:
     for name, metric in sorted(document["metrics"].items()):
         rows.append({"name": name, "value": measured(metric["value"], metric.get("uncertainty")), "unit": metric["unit"],
                      "basis": f"{metric['n']} {metric.get('basis', '')}" if metric["value"] is not None else "",
-                     "reason": metric.get("reason", ""), "source": Path(metric.get("source", "")).name if several else ""})
+                     "reason": metric.get("reason", ""), "source": source_names(metric.get("source", "")) if several else ""})
     return rows
 
 

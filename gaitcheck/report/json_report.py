@@ -3,7 +3,8 @@ schema version).
 
 One clip or several clips of the same walk: `input`, `view` and `events` describe the first
 clip; `inputs` lists every clip with its view, and each metric names the clip it came from
-(`source`) — additive fields, so the shape stays v1.
+(`source`; a metric made from two clips' metrics, such as the arm swing asymmetry of a walk
+filmed once each way, names both: "a.mp4 + b.mp4") — additive fields, so the shape stays v1.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from gaitcheck.analysis import Analysis
 from gaitcheck.atomic import atomic_path
-from gaitcheck.report.combine import pick_metrics
+from gaitcheck.report.combine import SOURCE_JOIN, pick_metrics
 
 SCHEMA = "gaitcheck/report-v1"
 
@@ -59,7 +60,8 @@ def report_dict(analysis: Analysis | Sequence[Analysis], rules: list[dict] | Non
             "heel_strikes_s": {side: [round(float(first.series.times[i]), 3) for i in frames]
                                for side, frames in first.events.heel_strikes.items()},
         },
-        "metrics": {name: dict(sourced.metric.to_json(), source=analyses[sourced.source].input.path)
+        "metrics": {name: dict(sourced.metric.to_json(),
+                               source=SOURCE_JOIN.join(analyses[k].input.path for k in (sourced.source, *sourced.also)))
                     for name, sourced in sorted(picked.items())},
         "rules": rules or [],
         "verdict": verdict or "not_analysable",

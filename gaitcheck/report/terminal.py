@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gaitcheck.analysis import Analysis
+from gaitcheck.report.combine import source_names
 from gaitcheck.report.text import measured
 
 STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_measurable": "dim"}
@@ -70,7 +70,7 @@ def print_report(analysis: Analysis | Sequence[Analysis], document: dict, consol
             continue
         row = [name, measured(metric["value"], metric.get("uncertainty")), metric["unit"], f"{metric['n']} {metric.get('basis', '')}"]
         if several:
-            row.append(escape(Path(metric.get("source", "")).name))
+            row.append(escape(source_names(metric.get("source", ""))))
         metrics.add_row(*row)
     console.print(metrics)
     if absent:
