@@ -18,7 +18,10 @@ on every frame and prints, per clip and overall:
   angle, before any smoothing or view logic of the pipeline.
 
 `--analyze` first runs `gaitcheck analyze CLIP --json DIR/NAME.json` on every clip (one at a
-time; DIR is --reports, default SUITE_DIR/reports). With `--reports DIR` it reads gaitcheck's JSON reports (schema gaitcheck/report-v1,
+time; DIR is --reports, default SUITE_DIR/reports), then `gaitcheck analyze THERE BACK` on each
+walk the suite films once each way (`gaitcheck.synth.suite.BOTH_WAYS`): the arm swing
+asymmetry, which a side view alone cannot give (it sees its near arm only), is scored on those
+merged reports. With `--reports DIR` it reads gaitcheck's JSON reports (schema gaitcheck/report-v1,
 one `NAME.json` per clip `NAME.mp4`) and prints, per metric, the mean absolute error
 against the truth (with how many clips it rests on, and how many reports left it absent where
 the truth has a value: an absent metric is not scored, so it is counted instead) and the
@@ -182,18 +185,55 @@ def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
             "view_match": sum(c["view_match"] for c in compared) / len(compared) if compared else None}
 
 
+def both_ways(clips: list[Path]) -> dict[str, tuple[Path, Path]]:
+    """The suite's walks filmed once each way (gaitcheck.synth.suite.BOTH_WAYS) whose two clips
+    are both here: report name -> (clip there, clip back)."""
+    from gaitcheck.synth.suite import BOTH_WAYS
+
+    by_name = {clip.stem: clip for clip in clips}
+    return {name: (by_name[a], by_name[b]) for name, (a, b) in BOTH_WAYS.items() if a in by_name and b in by_name}
+
+
 def run_analysis(clips: list[Path], reports: Path) -> None:
-    """`gaitcheck analyze` on each clip (a separate process each, one at a time)."""
+    """`gaitcheck analyze` on each clip (a separate process each, one at a time), then on each
+    both-ways pair as one report (NAME.json for the pair's name)."""
     import subprocess
 
     reports.mkdir(parents=True, exist_ok=True)
     root = Path(__file__).resolve().parent.parent
-    for clip in clips:
-        out = reports / f"{clip.stem}.json"
-        done = subprocess.run([sys.executable, "-m", "gaitcheck", "analyze", str(clip), "--json", str(out), "-q"],
+    jobs = [(clip.stem, [clip]) for clip in clips] + [(name, list(pair)) for name, pair in both_ways(clips).items()]
+    for name, inputs in jobs:
+        out = reports / f"{name}.json"
+        done = subprocess.run([sys.executable, "-m", "gaitcheck", "analyze", *map(str, inputs), "--json", str(out), "-q"],
                               cwd=root, capture_output=True, text=True)
         status = "ok" if done.returncode == 0 else f"exit {done.returncode}: {done.stderr.strip()[-200:]}"
-        print(f"analyze {clip.name}: {status}", flush=True)
+        print(f"analyze {' + '.join(clip.name for clip in inputs)}: {status}", flush=True)
+
+
+ARM_SWINGS = ("arm_swing_left_deg", "arm_swing_right_deg", "arm_swing_asymmetry_pct")
+
+
+def score_both_ways(clips: list[Path], reports: Path) -> dict:
+    """Arm swing of each both-ways pair's merged report against the walker's truth: the only
+    reports where a side view gives both arms (one clip each way)."""
+    errors: dict[str, list[float]] = {name: [] for name in ARM_SWINGS}
+    absent = {name: 0 for name in ARM_SWINGS}
+    scored = 0
+    for name, (there, _) in both_ways(clips).items():
+        report_path = reports / f"{name}.json"
+        if not report_path.exists():
+            continue
+        scored += 1
+        report = json.loads(report_path.read_text())
+        truth = json.loads(there.with_name(there.stem + ".truth.json").read_text())
+        for metric in ARM_SWINGS:
+            got = report["metrics"].get(metric, {}).get("value")
+            if got is None:
+                absent[metric] += 1
+            else:
+                errors[metric].append(abs(got - truth["metrics"][metric]["value"]))
+    return {"pairs": scored, "metric_mae": {n: float(np.mean(e)) for n, e in errors.items() if e},
+            "metric_scored": {n: len(e) for n, e in errors.items()}, "metric_absent": absent}
 
 
 def _estimator(persons: int):
@@ -247,6 +287,15 @@ def main(argv: list[str] | None = None) -> int:
                   + (f"  (absent from {gone} report(s) where the truth has a value)" if gone else ""))
         for rule, value in r["verdict_match_per_rule"].items():
             print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
+        pairs_summary = summary["both_ways"] = score_both_ways(clips, args.reports)
+        if pairs_summary["pairs"]:
+            print(f"both-ways walks (one walker filmed once each way, two clips merged into one report): "
+                  f"{pairs_summary['pairs']}")
+            for name in ARM_SWINGS:
+                value = pairs_summary["metric_mae"].get(name)
+                gone = pairs_summary["metric_absent"][name]
+                print(f"  {name:<28} " + (f"MAE {value:8.2f}" if value is not None else "MAE        -")
+                      + f"  on {pairs_summary['metric_scored'][name]:>2} pairs" + (f"  (absent from {gone})" if gone else ""))
         if args.mismatches:
             for name, verdicts in zip(scored, r["verdicts"]):
                 for rule, v in verdicts.items():

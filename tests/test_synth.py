@@ -351,3 +351,16 @@ def test_feet_do_not_slide_on_the_floor(name):
                 y = np.array([p[f"{side}_{point}"][1] for p in poses[i:stop]])
                 on_floor = x[y < 0.001]
                 assert len(on_floor) == 0 or np.ptp(on_floor) < 0.003, (side, strike, point)
+
+
+def test_both_ways_pairs_are_one_walker_walking_each_way():
+    """The pairs bench/accuracy.py merges into one report must show the same walker."""
+    from gaitcheck.synth.suite import BOTH_WAYS
+
+    for there, back in BOTH_WAYS.values():
+        a, b = SUITE[there], SUITE[back]
+        assert replace(a, direction=b.direction) == b
+        assert {a.direction, b.direction} == {"left_to_right", "right_to_left"}
+        truth_a, truth_b = compute_truth(a), compute_truth(b)
+        assert truth_a["generator"]["posture"] == truth_b["generator"]["posture"]
+        assert truth_a["metrics"]["arm_swing_asymmetry_pct"]["value"] == truth_b["metrics"]["arm_swing_asymmetry_pct"]["value"]

@@ -47,6 +47,11 @@ SUITE: dict[str, ClipSpec] = {
     "side_good_portrait_rtl": _side("good", 122, RTL, width=360, height=640),
     "side_good_crossing_ltr": _side("good", 120, LTR, second_person=True),
     "side_forward_head_looking_down_ltr": _side("forward_head+looking_down", 121, LTR),
+    # The same walkers walking back (same preset and seed): see BOTH_WAYS.
+    "side_good_return_rtl": _side("good", 101, RTL),
+    "side_uneven_arms_rtl": _side("uneven_arms", 108, RTL),
+    "side_mild_uneven_arms_ltr": _side("good", 123, LTR, overrides={"arm_swing_right_deg": 24.0}),
+    "side_mild_uneven_arms_rtl": _side("good", 123, RTL, overrides={"arm_swing_right_deg": 24.0}),
     # Front view (walking towards the camera): frontal rules, arm midline, step timing.
     "front_good": _frontal("front", "good", 201),
     "front_side_lean": _frontal("front", "side_lean", 202),
@@ -70,6 +75,15 @@ SUITE: dict[str, ClipSpec] = {
     # Oblique (towards the camera at 45°): only step timing is measurable.
     "oblique_good_ltr": ClipSpec(view="oblique", direction=LTR, seed=401, duration=3.5),
     "oblique_uneven_steps_rtl": ClipSpec(preset="uneven_steps", view="oblique", direction=RTL, seed=402, duration=3.5),
+}
+
+# Walks filmed once each way: one walker (same spec but the direction) in two clips, which
+# `gaitcheck analyze A B` merges. A side view measures its near arm only, so the arm swing
+# asymmetry needs both clips (bench/accuracy.py scores each pair as one report).
+BOTH_WAYS: dict[str, tuple[str, str]] = {
+    "side_good_both_ways": ("side_good_ltr", "side_good_return_rtl"),
+    "side_uneven_arms_both_ways": ("side_uneven_arms_ltr", "side_uneven_arms_rtl"),
+    "side_mild_uneven_arms_both_ways": ("side_mild_uneven_arms_ltr", "side_mild_uneven_arms_rtl"),
 }
 
 # The clips in samples/ (see samples/README.md): a little longer, still small.
