@@ -1,11 +1,11 @@
 """Left and right labels kept consistent while the body faces (or backs) the camera.
 
 Seen from the front or from behind, the pose model now and then flips its whole reading of
-which way the body faces: every left/right pair swaps at once for a few frames (seeded
-synthetic walker seen from behind, fresh seed 7000 `back_good`: swapped in frames 65-74,
-86-95 and 101 of 105). The low-pass filter then blends the two labellings, shoulders and hips
-collapse towards their midpoints, the body reads side-on for half a second, the walking pass
-breaks in two and each foot's strikes get the other foot's name.
+which way the body faces: every left/right pair swaps at once for a few frames (the synthetic
+walker seen from behind at fresh seed 7301, the suite's `back_good` reseeded by 7000: 28 of its
+105 frames, in runs of one to seven). The low-pass filter then blends the two labellings,
+shoulders and hips collapse towards their midpoints, the body reads side-on for half a second,
+the walking pass breaks in two and each foot's strikes get the other foot's name.
 
 `unswap_frontal` relabels those frames before filtering. Within each stretch of broad-on
 frames (shoulders at least FRONTAL_MIN_WIDTH torso lengths apart; side-on frames end a
