@@ -172,6 +172,30 @@ def test_heel_strikes_are_judged_on_the_near_foot():
     assert compute_metrics(flatten(near), view, events)["heel_strike_pct"].value == pytest.approx(0.0)
 
 
+def test_a_strike_whose_labelled_foot_trails_is_not_read():
+    """At a strike the pose model now and then gives the striking foot the other foot's label
+    (or puts both heels on one foot); the labelled foot's pitch is then the trailing foot's,
+    toes down before its toe off, and a heel striker read 50-67% (fresh seeds' and the suite's
+    side_uneven_arms_ltr, truth 100%). A strike whose labelled heel does not lead the other by
+    LEADS_BY_TORSO is left out: with the near foot's labels swapped at each of its strikes the
+    walker must still read 100%, from the strikes that remain."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    near = truth["view"]["near_side"]
+    far = "left" if near == "right" else "right"
+    feet = {"left": [L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.LEFT_ANKLE], "right": [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, L.RIGHT_ANKLE]}
+    series.visibility[:, feet[near]] = 0.9
+    series.visibility[:, feet[far]] = 0.4
+    xy = series.xy.copy()
+    for frame in events.heel_strikes[near]:
+        xy[frame, feet[near]], xy[frame, feet[far]] = series.xy[frame, feet[far]], series.xy[frame, feet[near]]
+    metric = compute_metrics(replace(series, xy=xy), view, events)["heel_strike_pct"]
+    assert metric.value == pytest.approx(100.0), metric.spread
+    assert metric.n == len(events.heel_strikes[far]) > 0
+
+
 def test_arm_swing_asymmetry_needs_both_arms_seen_from_their_near_side():
     """One pass past the camera shows the far arm behind the body (elbow visibility ~0.1): its
     swing, and the asymmetry, are absent with a reason (it read half to two thirds of the drawn

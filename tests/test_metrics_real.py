@@ -93,9 +93,10 @@ HEALTHY_SIDE = ["bg_side_normal_01.mp4", "bg_side_slouch_01.mp4", "bg_side_no_ar
 def test_healthy_walkers_steps_are_not_read_as_a_limp(analysed):
     """None of the real side-view walkers limps or walks flat-footed: step length asymmetry stays
     under 10% on every clip (before lost steps were dropped, one mismeasured step read 23-42% on
-    two of them), and at least 6 of the 8 reach the 80% heel-first pass (4 of 8 while foot pitch
-    was read against the horizontal rather than the flat foot; measured now: 6, the slouch clip
-    75% and the older woman, who shuffles through her turns, 57%)."""
+    two of them), and at least 7 of the 8 reach the 80% heel-first pass (4 of 8 while foot pitch
+    was read against the horizontal rather than the flat foot; 6 while a strike whose labelled
+    heel trailed was read, the slouch clip then 75%; measured now: 7, all but the older woman,
+    who shuffles through her turns, 60%)."""
     lengths, heel = {}, {}
     for name in HEALTHY_SIDE:
         metrics = analysed(name).metrics
@@ -104,4 +105,4 @@ def test_healthy_walkers_steps_are_not_read_as_a_limp(analysed):
         heel[name] = metrics["heel_strike_pct"].value
     assert len(lengths) >= 6, lengths
     assert all(value < 10.0 for value in lengths.values()), lengths
-    assert sum(value is not None and value >= 80.0 for value in heel.values()) >= 6, heel
+    assert sum(value is not None and value >= 80.0 for value in heel.values()) >= 7, heel
