@@ -196,6 +196,26 @@ def test_a_strike_whose_labelled_foot_trails_is_not_read():
     assert metric.n == len(events.heel_strikes[far]) > 0
 
 
+def test_heels_on_one_foot_at_a_strike_are_not_read():
+    """Where the pose model puts both heels on one foot at a strike, neither pitch is the
+    striking foot's: that strike is left out (not read as flat-footed)."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    series, view, events = drawn_walk(truth)
+    near = truth["view"]["near_side"]
+    far = "left" if near == "right" else "right"
+    feet = {"left": [L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.LEFT_ANKLE], "right": [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, L.RIGHT_ANKLE]}
+    xy = series.xy.copy()
+    for frame in events.heel_strikes[far]:
+        xy[frame, feet[near]] = series.xy[frame, feet[far]]  # both feet drawn where the far one lands
+        xy[frame, feet[near], 1] += 0.5  # not quite one point
+    clean = compute_metrics(series, view, events)["heel_strike_pct"]
+    metric = compute_metrics(replace(series, xy=xy), view, events)["heel_strike_pct"]
+    assert metric.value == pytest.approx(100.0), metric.spread
+    assert metric.n == clean.n - len(events.heel_strikes[far]) > 0, (metric.spread, clean.spread)
+
+
 def test_arm_swing_asymmetry_needs_both_arms_seen_from_their_near_side():
     """One pass past the camera shows the far arm behind the body (elbow visibility ~0.1): its
     swing, and the asymmetry, are absent with a reason (it read half to two thirds of the drawn
