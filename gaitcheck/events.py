@@ -361,8 +361,7 @@ def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> tuple[dict[
     strikes: dict[str, list] = {s: [] for s in SIDES}
     weights: dict[str, list] = {s: [] for s in SIDES}
     fine: dict[int, float] = {}
-    high = BOB_BAND_HZ[1] if BOB_BAND_HZ[1] < rate / 2 * 0.95 else rate / 2 * 0.9
-    sway_band = signal.butter(2, [0.4 / (rate / 2), min(2.0, high) / (rate / 2)], btype="band", output="sos")
+    sway_band = signal.butter(2, [0.4 / (rate / 2), min(2.0, _band_top(rate)) / (rate / 2)], btype="band", output="sos")
     for a, b, peaks, prominences, offsets in _bob_peaks(hip[:, 1], rate):
         fine.update({a + int(p): float(o) for p, o in zip(peaks, offsets)})
         sway = np.gradient(signal.sosfiltfilt(sway_band, sign * hip[a:b, 0]))
@@ -386,6 +385,11 @@ def _bob_strikes(series: LandmarkSeries, one: Pass, scale: float) -> tuple[dict[
     return {s: (np.asarray(strikes[s], dtype=int), np.asarray(weights[s], dtype=float)) for s in SIDES}, fine
 
 
+def _band_top(rate: float) -> float:
+    """BOB_BAND_HZ's upper edge, kept below the Nyquist frequency of low frame rates."""
+    return BOB_BAND_HZ[1] if BOB_BAND_HZ[1] < rate / 2 * 0.95 else rate / 2 * 0.9
+
+
 def _bob_peaks(hip_y: np.ndarray, rate: float) -> list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
     """The pelvis bob's maxima (lowest body, just after each heel strike) per gap-free stretch
     of the mid-hip height `hip_y` (torso lengths, image y down): (start, stop, peak frames
@@ -397,10 +401,7 @@ def _bob_peaks(hip_y: np.ndarray, rate: float) -> list[tuple[int, int, np.ndarra
     so is a short first or last step near them (`_short_edge_steps`); a bob smaller than
     BOB_MIN_RMS is landmark jitter. The offsets are the vertex of a parabola fitted to the bob:
     rounded to frames, a strike is off by up to 6% of a step at 30 fps."""
-    low, high = BOB_BAND_HZ
-    if high >= rate / 2 * 0.95:
-        high = rate / 2 * 0.9
-    band = signal.butter(2, [low / (rate / 2), high / (rate / 2)], btype="band", output="sos")
+    band = signal.butter(2, [BOB_BAND_HZ[0] / (rate / 2), _band_top(rate) / (rate / 2)], btype="band", output="sos")
     envelope = signal.butter(2, 0.5 / (rate / 2), output="sos")
     out = []
     for a, b in _finite_runs(hip_y, max(int(1.5 * rate), 16)):
