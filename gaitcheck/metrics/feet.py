@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from gaitcheck.landmarks import FEET, foot_visibility
-from gaitcheck.landmarks import Landmark as L
-from gaitcheck.metrics.angles import below_horizontal
+from gaitcheck.metrics.angles import below_horizontal, mid_hip, mid_shoulder
 from gaitcheck.metrics.head import SIDE_NEEDED
 from gaitcheck.metrics.summary import Metric, absent
 from gaitcheck.metrics.walk import Walk
@@ -80,10 +79,10 @@ def leads(walk: Walk, side: str, frame: int) -> bool:
     """Whether the heel labelled `side` is at least LEADS_BY_TORSO torso lengths ahead of the
     other heel, the way the body faces, at `frame` (False outside side passes; walking
     backwards the striking foot reaches back, and heel first does not apply)."""
-    xy = walk.xy[frame]
+    xy = walk.xy[frame:frame + 1]
     heel, other = FEET[side][0], FEET["right" if side == "left" else "left"][0]
-    torso = np.linalg.norm(0.5 * (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) - 0.5 * (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]))
-    ahead = (xy[heel, 0] - xy[other, 0]) * walk.forward[frame]
+    torso = float(np.linalg.norm(mid_shoulder(xy) - mid_hip(xy)))
+    ahead = (xy[0, heel, 0] - xy[0, other, 0]) * walk.forward[frame]
     return bool(ahead >= LEADS_BY_TORSO * torso)
 
 
