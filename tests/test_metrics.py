@@ -417,3 +417,25 @@ def test_dropping_lost_steps_keeps_a_real_limp(left, right):
     assert not dropped
     short, long = min(left[0], right[0]), max(left[0], right[0])
     assert value == pytest.approx(200.0 * (long - short) / (long + short))
+
+
+def test_a_level_head_on_a_forward_neck_is_not_read_as_looking_down(tmp_path_factory, monkeypatch):
+    """Through the pose model the face line turns down with the neck: the slouched and
+    forward-head samples look ahead (truth −1.9° and 3.6°, the good walker 2.9°) but read 15-17°
+    with nothing taken off. With the model's share of head forward taken off they must read
+    no more than 3° above the good walker; without it they would not (so this sees the share)."""
+    import gaitcheck.analysis as analysis_module
+    from gaitcheck.analysis import analyze_path
+    from gaitcheck.metrics import POSE_MODEL_BIAS
+    from sample_reports import sample_series
+
+    def pitches() -> dict[str, float]:
+        return {name: analyze_path(sample_series(tmp_path_factory, name)).metrics["head_pitch_deg"].value
+                for name in ("walk_side_good", "walk_side_slouch", "walk_side_forward_head")}
+
+    taken_off = pitches()
+    monkeypatch.setattr(analysis_module, "POSE_MODEL_BIAS", replace(POSE_MODEL_BIAS, pitch_per_head_forward=0.0))
+    left_on = pitches()
+    for name in ("walk_side_slouch", "walk_side_forward_head"):
+        assert taken_off[name] <= taken_off["walk_side_good"] + 3.0, (name, taken_off)
+        assert left_on[name] > left_on["walk_side_good"] + 3.0, (name, left_on)

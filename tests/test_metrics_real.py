@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gaitcheck.analysis import analyze_path
+from gait_series import mirror, real_series
+from gaitcheck.analysis import analyze_path, analyze_series
 from gaitcheck.metrics.head import head_forward
 from gaitcheck.metrics.walk import build_walk
 
@@ -106,3 +107,26 @@ def test_healthy_walkers_steps_are_not_read_as_a_limp(analysed):
     assert len(lengths) >= 6, lengths
     assert all(value < 10.0 for value in lengths.values()), lengths
     assert sum(value is not None and value >= 80.0 for value in heel.values()) >= 7, heel
+
+
+SAGITTAL = ("trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "heel_strike_pct")
+
+
+@pytest.mark.parametrize("name", ["md_side_P2_E2T1_90.mp4", "sarwesh_side.mp4", "bg_side_normal_01.mp4",
+                                  "bg_side_slouch_01.mp4", "sports2d_side_older_woman.mp4"])
+def test_mirroring_a_real_clip_keeps_sagittal_metrics_and_swaps_left_and_right(clips_dir, name):
+    """The same walk seen in a mirror: every sagittal angle within 1°, cadence within 2%, and the
+    left arm's swing is the mirrored right arm's."""
+    series = real_series(clips_dir, name)
+    straight, seen = analyze_series(series).metrics, analyze_series(mirror(series)).metrics
+    for metric in SAGITTAL:
+        assert seen[metric].present == straight[metric].present, metric
+        if straight[metric].present:
+            tolerance = 1.0 if metric.endswith("_deg") else 2.0  # heel strike: points of a share
+            assert seen[metric].value == pytest.approx(straight[metric].value, abs=tolerance), metric
+    assert seen["cadence_spm"].value == pytest.approx(straight["cadence_spm"].value, rel=0.02)
+    for side, other in (("left", "right"), ("right", "left")):
+        mine, theirs = seen[f"arm_swing_{side}_deg"], straight[f"arm_swing_{other}_deg"]
+        assert mine.present == theirs.present, side
+        if mine.present:
+            assert mine.value == pytest.approx(theirs.value, abs=1.0), side

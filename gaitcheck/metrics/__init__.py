@@ -6,7 +6,8 @@ or why it is absent.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from gaitcheck.metrics.arms import flare_metrics, swing_metrics
 from gaitcheck.metrics.feet import feet_metrics
@@ -22,12 +23,31 @@ REGIONS = (trunk_metrics, head_metrics, shoulder_metrics, pelvis_metrics, flare_
            step_metrics, feet_metrics)
 
 
-# Known bias of MediaPipe's landmarks, in the metric's unit, taken off when the landmarks come
-# from the pose model. Its ear landmark sits ahead of the ear: on the seeded synthetic suite (22
-# side clips, drawn head forward 2-30°) it read 0.79 × drawn + 8.6° (residual sd 2.5°), and
-# real walkers with ordinary posture read 15-18° where posture studies put the ear 5-11°
-# ahead of the shoulder. Only the offset is taken off (a slope would amplify noise).
-POSE_MODEL_BIAS = {"head_forward_deg": 8.6}
+@dataclass(frozen=True)
+class ModelBias:
+    """What a landmark source is known to get wrong, taken off the metrics measured on it:
+    `offsets` come off metric values (in the metric's unit); `pitch_per_head_forward` is the
+    share of head forward the landmarks add to head pitch, taken off frame by frame."""
+
+    offsets: Mapping[str, float] = field(default_factory=dict)
+    pitch_per_head_forward: float = 0.0
+
+
+# MediaPipe's known bias, taken off when the landmarks come from the pose model. Offsets are the
+# median error on the seeded synthetic suite's 20 side clips of ordinary posture (not slouched,
+# head forward or looking down); on fresh seeds' such clips the median error left is +0.9°
+# (head forward) and −1.0° (head pitch).
+# - Its ear landmark sits ahead of the ear: head forward read 0.78 × drawn + 7.8° over all 26
+#   side clips, 6.3° over the truth on ordinary posture; real walkers with ordinary posture read
+#   15-18° where posture studies put the ear 5-11° ahead of the shoulder. Only the offset is
+#   taken off (a slope would amplify noise).
+# - It turns the face down with the neck: on walkers whose head stays level the face line read
+#   about half a degree of pitch per degree of head forward (0.6 on the 29 seeded side clips
+#   other than the looking-down ones, samples included; 0.5 on fresh seeds' 24), so a slouched walker looking ahead read 8-12° down. That share
+#   is taken off frame by frame (`Walk.pitch_per_head_forward`); the offset follows it: a level
+#   head's face line read 15.5° up once the share was off.
+POSE_MODEL_BIAS = ModelBias({"head_forward_deg": 6.3, "head_pitch_deg": -15.5}, pitch_per_head_forward=0.5)
+NO_BIAS = ModelBias()
 
 
 def measure(walk: Walk) -> dict[str, Metric]:
@@ -35,7 +55,7 @@ def measure(walk: Walk) -> dict[str, Metric]:
     return {metric.name: metric for region in REGIONS for metric in region(walk)}
 
 
-def unbias(metrics: dict[str, Metric], bias: dict[str, float]) -> dict[str, Metric]:
+def unbias(metrics: dict[str, Metric], bias: Mapping[str, float]) -> dict[str, Metric]:
     """Take a known landmark bias off metric values (and their inter-quartile ranges)."""
     out = dict(metrics)
     for name, offset in bias.items():
@@ -49,10 +69,11 @@ def unbias(metrics: dict[str, Metric], bias: dict[str, float]) -> dict[str, Metr
     return out
 
 
-def compute_metrics(series, view, events, bias: dict[str, float] | None = None) -> dict[str, Metric]:
+def compute_metrics(series, view, events, bias: ModelBias = NO_BIAS) -> dict[str, Metric]:
     """Metrics of a levelled, cleaned series with its view and gait events; `bias` (e.g.
     POSE_MODEL_BIAS for landmarks from the pose model) is taken off the values."""
-    return unbias(measure(build_walk(series, view, events)), bias or {})
+    walk = build_walk(series, view, events, bias.pitch_per_head_forward)
+    return unbias(measure(walk), bias.offsets)
 
 
-__all__ = ["POSE_MODEL_BIAS", "Metric", "Walk", "build_walk", "compute_metrics", "measure", "unbias"]
+__all__ = ["NO_BIAS", "POSE_MODEL_BIAS", "Metric", "ModelBias", "Walk", "build_walk", "compute_metrics", "measure", "unbias"]

@@ -31,6 +31,9 @@ class Walk:
     right: np.ndarray  # (T,) +1/−1 inside front/back passes, NaN elsewhere
     facing: np.ndarray  # (T,) bool: inside a pass walking towards the camera
     events: GaitEvents
+    # Degrees of head pitch the landmarks add per degree of head forward (the pose model turns
+    # the face down with the neck; 0 for drawn landmarks). See metrics.POSE_MODEL_BIAS.
+    pitch_per_head_forward: float = 0.0
 
     @property
     def has_side(self) -> bool:
@@ -44,7 +47,7 @@ class Walk:
         return self.events.strides(side)
 
 
-def build_walk(series: LandmarkSeries, view: View, events: GaitEvents) -> Walk:
+def build_walk(series: LandmarkSeries, view: View, events: GaitEvents, pitch_per_head_forward: float = 0.0) -> Walk:
     """Cut the series into its passes and record the signs each frame is measured with."""
     n = len(series)
     forward = np.full(n, np.nan)
@@ -62,4 +65,4 @@ def build_walk(series: LandmarkSeries, view: View, events: GaitEvents) -> Walk:
         elif walk_pass.direction in FRONTAL_RIGHT:
             right[span] = FRONTAL_RIGHT[walk_pass.direction]
             facing[span] = walk_pass.direction == "towards"
-    return Walk(series.xy, series.visibility, series.times, forward, right, facing, events)
+    return Walk(series.xy, series.visibility, series.times, forward, right, facing, events, pitch_per_head_forward)

@@ -11,7 +11,8 @@ Definitions the renderer uses (the metrics issue may refine them; keep the two i
   frontal (front/back).
 - head_forward_deg: mid-shoulder→mid-ear from vertical, + forward (side).
 - head_pitch_deg: mid-ear→mid-eye below horizontal, + looking down (side), from the line of a
-  level head (the eye sits ~14° above the ear; gaitcheck.metrics.head.LEVEL_EYE_RISE_DEG).
+  level head (the eye sits ~14° above the ear: LEVEL_EYE_RISE_DEG). gaitcheck measures the
+  same turn of the rigid head on the face line (gaitcheck.metrics.head).
 - head_tilt_deg, shoulder_tilt_deg: ear line, shoulder line from horizontal (front/back).
 - pelvic_drop_deg: per stride, half the peak-to-peak hip-line tilt; median over strides.
 - elbow_flare_deg: shoulder→elbow against the trunk axis (mid-shoulder→mid-hip), + away
@@ -35,7 +36,11 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from gaitcheck.landmarks import Landmark as L
-from gaitcheck.metrics.head import LEVEL_EYE_RISE_DEG
+
+# On a level head the eye sits above the ear: eye height ~0.936 and tragion ~0.925 of stature,
+# the eye ~8 cm (0.045 of stature) in front of it (skeleton.EYE_RISE, EYE_AHEAD), so the
+# ear→eye line rises ~14°.
+LEVEL_EYE_RISE_DEG = 13.7
 
 SIDE_METRICS = {"trunk_lean_deg", "head_forward_deg", "head_pitch_deg", "arm_swing_left_deg",
                 "arm_swing_right_deg", "arm_swing_asymmetry_pct", "arm_leg_coordination",
