@@ -7,9 +7,10 @@ or why it is absent.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from gaitcheck.metrics.arms import flare_metrics, swing_metrics
+from gaitcheck.metrics.bias import NO_BIAS, POSE_MODEL_BIAS, ModelBias
 from gaitcheck.metrics.feet import feet_metrics
 from gaitcheck.metrics.head import head_metrics
 from gaitcheck.metrics.pelvis import pelvis_metrics
@@ -21,33 +22,6 @@ from gaitcheck.metrics.walk import Walk, build_walk
 
 REGIONS = (trunk_metrics, head_metrics, shoulder_metrics, pelvis_metrics, flare_metrics, swing_metrics,
            step_metrics, feet_metrics)
-
-
-@dataclass(frozen=True)
-class ModelBias:
-    """What a landmark source is known to get wrong, taken off the metrics measured on it:
-    `offsets` come off metric values (in the metric's unit); `pitch_per_head_forward` is the
-    share of head forward the landmarks add to head pitch, taken off frame by frame."""
-
-    offsets: Mapping[str, float] = field(default_factory=dict)
-    pitch_per_head_forward: float = 0.0
-
-
-# MediaPipe's known bias, taken off when the landmarks come from the pose model. Offsets are the
-# median error on the seeded synthetic suite's 20 side clips of ordinary posture (not slouched,
-# head forward or looking down); on fresh seeds' such clips the median error left is +0.9°
-# (head forward) and −1.0° (head pitch).
-# - Its ear landmark sits ahead of the ear: head forward read 0.78 × drawn + 7.8° over all 26
-#   side clips, 6.3° over the truth on ordinary posture; real walkers with ordinary posture read
-#   15-18° where posture studies put the ear 5-11° ahead of the shoulder. Only the offset is
-#   taken off (a slope would amplify noise).
-# - It turns the face down with the neck: on walkers whose head stays level the face line read
-#   about half a degree of pitch per degree of head forward (0.6 on the 29 seeded side clips
-#   other than the looking-down ones, samples included; 0.5 on fresh seeds' 24), so a slouched walker looking ahead read 8-12° down. That share
-#   is taken off frame by frame (`Walk.pitch_per_head_forward`); the offset follows it: a level
-#   head's face line read 15.5° up once the share was off.
-POSE_MODEL_BIAS = ModelBias({"head_forward_deg": 6.3, "head_pitch_deg": -15.5}, pitch_per_head_forward=0.5)
-NO_BIAS = ModelBias()
 
 
 def measure(walk: Walk) -> dict[str, Metric]:
@@ -72,7 +46,7 @@ def unbias(metrics: dict[str, Metric], bias: Mapping[str, float]) -> dict[str, M
 def compute_metrics(series, view, events, bias: ModelBias = NO_BIAS) -> dict[str, Metric]:
     """Metrics of a levelled, cleaned series with its view and gait events; `bias` (e.g.
     POSE_MODEL_BIAS for landmarks from the pose model) is taken off the values."""
-    walk = build_walk(series, view, events, bias.pitch_per_head_forward)
+    walk = build_walk(series, view, events, bias)
     return unbias(measure(walk), bias.offsets)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 from gaitcheck.landmarks import Landmark as L
 from gaitcheck.metrics.angles import from_vertical, mid_shoulder, midpoint, steady_tilt
 from gaitcheck.metrics.summary import Metric, absent, over_frames
+from gaitcheck.metrics.trunk import lateral_trunk_lean
 from gaitcheck.metrics.walk import Walk
 
 # head_pitch_deg is the turn of the face line (mouth corner → eye) forward of where it stands on
@@ -43,14 +44,18 @@ def head_pitch(walk: Walk) -> np.ndarray:
     """Per frame: the near side's face line (mouth corner→eye) turned forward of a level head's,
     + looking down (side passes), less the share of head forward the landmarks are known to add."""
     face = from_vertical(near_face_line(walk), walk.forward) - LEVEL_FACE_LEAN_DEG
-    if walk.pitch_per_head_forward:
-        face = face - walk.pitch_per_head_forward * head_forward(walk)
+    if walk.bias.pitch_per_head_forward:
+        face = face - walk.bias.pitch_per_head_forward * head_forward(walk)
     return face
 
 
 def head_tilt(walk: Walk) -> np.ndarray:
-    """Per frame: the ear line from horizontal, + right ear lower (front/back passes)."""
-    return steady_tilt(walk.xy, L.LEFT_EAR, L.RIGHT_EAR, walk.right)
+    """Per frame: the ear line from horizontal, + right ear lower (front/back passes), less the
+    share of sideways trunk lean the landmarks are known to add."""
+    tilt = steady_tilt(walk.xy, L.LEFT_EAR, L.RIGHT_EAR, walk.right)
+    if walk.bias.tilt_per_lateral_lean:
+        tilt = tilt - walk.bias.tilt_per_lateral_lean * lateral_trunk_lean(walk)
+    return tilt
 
 
 def head_metrics(walk: Walk) -> list[Metric]:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gaitcheck.metrics.bias import NO_BIAS, ModelBias
+
 if TYPE_CHECKING:
     from gaitcheck.events import GaitEvents
     from gaitcheck.series import LandmarkSeries
@@ -31,9 +33,7 @@ class Walk:
     right: np.ndarray  # (T,) +1/−1 inside front/back passes, NaN elsewhere
     facing: np.ndarray  # (T,) bool: inside a pass walking towards the camera
     events: GaitEvents
-    # Degrees of head pitch the landmarks add per degree of head forward (the pose model turns
-    # the face down with the neck; 0 for drawn landmarks). See metrics.POSE_MODEL_BIAS.
-    pitch_per_head_forward: float = 0.0
+    bias: ModelBias = NO_BIAS  # what the landmark source is known to add, taken off per frame
 
     @property
     def has_side(self) -> bool:
@@ -47,7 +47,7 @@ class Walk:
         return self.events.strides(side)
 
 
-def build_walk(series: LandmarkSeries, view: View, events: GaitEvents, pitch_per_head_forward: float = 0.0) -> Walk:
+def build_walk(series: LandmarkSeries, view: View, events: GaitEvents, bias: ModelBias = NO_BIAS) -> Walk:
     """Cut the series into its passes and record the signs each frame is measured with."""
     n = len(series)
     forward = np.full(n, np.nan)
@@ -65,4 +65,4 @@ def build_walk(series: LandmarkSeries, view: View, events: GaitEvents, pitch_per
         elif walk_pass.direction in FRONTAL_RIGHT:
             right[span] = FRONTAL_RIGHT[walk_pass.direction]
             facing[span] = walk_pass.direction == "towards"
-    return Walk(series.xy, series.visibility, series.times, forward, right, facing, events, pitch_per_head_forward)
+    return Walk(series.xy, series.visibility, series.times, forward, right, facing, events, bias)

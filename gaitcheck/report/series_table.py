@@ -52,7 +52,7 @@ class Stride:
 
 
 def walk_of(analysis: Analysis) -> Walk:
-    return build_walk(analysis.series, analysis.view, analysis.events, POSE_MODEL_BIAS.pitch_per_head_forward)
+    return build_walk(analysis.series, analysis.view, analysis.events, POSE_MODEL_BIAS)
 
 
 def frame_series(walk: Walk) -> dict[str, np.ndarray]:
@@ -73,7 +73,7 @@ def frame_series(walk: Walk) -> dict[str, np.ndarray]:
             "foot_pitch_left_deg": foot_pitch(walk, "left"),
             "foot_pitch_right_deg": foot_pitch(walk, "right"),
         }
-    return {name: values - POSE_MODEL_BIAS.offsets.get(name, 0.0) for name, values in columns.items()}
+    return {name: values - walk.bias.offsets.get(name, 0.0) for name, values in columns.items()}
 
 
 def _summary(values: np.ndarray, how: str) -> float:
