@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ MIN_CHUNK_S = 2.0  # a chunk shorter than this is not worth its warm-up frames
 MIN_POSES_ASKED = 2  # see above: one asked pose means tracked, damped crops
 EMPTY_BEFORE_SKIPPING_S = 0.5  # nobody seen for this long (a walker missed for a moment is not gone) …
 LOOK_EVERY_WHILE_EMPTY = 3  # … and only every third frame goes through the model until someone appears
+STOP_WAIT_S = 30.0  # after Ctrl-C or a failure: how long the chunks get to finish their frame and close
 
 
 @dataclass
@@ -167,10 +169,17 @@ def default_workers(info: video.VideoInfo) -> int:
 
 
 def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | None, int]], tick) -> Detections:
-    """One thread per chunk; the first failure stops the others and is raised here."""
+    """One thread per chunk; the first failure stops the others and is raised here.
+
+    Waits on each chunk's own `finished` event, not on `Thread.join`: on CPython 3.11 a Ctrl-C
+    that lands inside `join` marks the joined thread as stopped while it still runs, so a
+    later join returns at once, and the thread then closes its landmarker after the CLI has
+    put stderr back; MediaPipe's teardown log lines then broke the one-line "interrupted"
+    message (seen in tests/test_cli_errors.py about once in twenty runs)."""
     lock = threading.Lock()
     cancel = threading.Event()
     results: list[Detections | BaseException | None] = [None] * len(chunks)
+    finished = [threading.Event() for _ in chunks]
 
     def report(n: int) -> None:
         with lock:
@@ -182,18 +191,22 @@ def _run_chunks(path: Path, settings: Settings, chunks: list[tuple[int, int | No
         except BaseException as error:  # re-raised in the caller's thread
             results[k] = error
             cancel.set()
+        finally:
+            finished[k].set()  # its landmarker is closed by now
 
-    threads = [threading.Thread(target=run, args=(k, *chunk), daemon=True) for k, chunk in enumerate(chunks)]
-    for thread in threads:
-        thread.start()
+    started: list[int] = []
     try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(timeout=0.1)  # wakes for Ctrl-C
+        for k, chunk in enumerate(chunks):
+            started.append(k)  # before start(): a Ctrl-C inside start() may come once the thread runs
+            threading.Thread(target=run, args=(k, *chunk), daemon=True).start()
+        for k in started:
+            while not finished[k].wait(timeout=0.1):  # wakes for Ctrl-C
+                pass
     except BaseException:
-        cancel.set()
-        for thread in threads:  # each stops after its current frame and closes its landmarker
-            thread.join(timeout=5.0)
+        cancel.set()  # each chunk stops after its current frame and closes its landmarker
+        deadline = time.monotonic() + STOP_WAIT_S
+        for k in started:
+            finished[k].wait(timeout=max(0.0, deadline - time.monotonic()))
         raise
     found = Detections()
     for result in results:  # in chunk order, so frames stay in order

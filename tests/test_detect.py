@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,38 @@ def test_empty_stretches_are_looked_at_every_third_frame(tmp_path, monkeypatch):
     assert after.all()
     assert all(bool(poses) == (t >= person_from_ms and looked_at)
                for poses, t, looked_at in zip(found.poses, times, looked))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
+def test_ctrl_c_waits_until_every_chunk_has_closed_its_landmarker(monkeypatch):
+    """A Ctrl-C while the chunks run: _run_chunks raises only once every chunk has stopped and
+    closed its landmarker. On CPython 3.11 a Ctrl-C inside Thread.join marks the joined thread
+    stopped while it still runs; waiting on joins then let a chunk close its landmarker after
+    the CLI had put stderr back, and MediaPipe's teardown lines reached the user's terminal."""
+    import signal
+    import threading
+    import time
+
+    from gaitcheck import detect
+
+    closed: list[int] = []
+    running = threading.Barrier(3)
+
+    def chunk_that_closes_slowly(path, settings, start, stop, keep_from, report, cancel):
+        running.wait()
+        cancel.wait(timeout=10)
+        time.sleep(0.3)  # finishing a frame, closing the landmarker
+        closed.append(start)
+        return detect.Detections()
+
+    monkeypatch.setattr(detect, "detect_range", chunk_that_closes_slowly)
+
+    def ctrl_c() -> None:
+        running.wait()
+        time.sleep(0.2)  # the main thread is waiting on the chunks by now
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=ctrl_c, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        detect._run_chunks(Path("clip.mp4"), None, [(0, 10, 0), (10, None, 10)], lambda n: None)
+    assert sorted(closed) == [0, 10]
