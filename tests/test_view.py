@@ -221,7 +221,6 @@ def test_nobody_in_view_gives_no_passes_and_no_guess():
         assert events.steps() == [] and np.isnan(events.cadence_spm())
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name,degrees", [("md_side_P2_E2T1_90.mp4", 5.0), ("sarwesh_side.mp4", -5.0)])
 def test_roll_of_a_clip_turned_with_opencv(clips_dir, tmp_path, name, degrees):
     """The real clip's frames turned by ±5° (cv2.warpAffine) and run through the pose model
