@@ -148,9 +148,15 @@ def _angles(detected: dict[int, np.ndarray], truth: dict) -> dict[str, dict[str,
     return out
 
 
+# Metrics whose target is relative (issue #4: arm swing within 15%, cadence within 2%): their
+# error is also printed as a share of the truth, where the truth is big enough to divide by
+# (arms held still, drawn 0°, are scored in degrees only).
+RELATIVE = {"arm_swing_left_deg": 5.0, "arm_swing_right_deg": 5.0, "cadence_spm": 1.0}
+
+
 def compare_report(report: dict, truth: dict) -> dict:
     """Metric errors and verdict matches of one gaitcheck report (report-v1) against the truth."""
-    errors, missing = {}, []
+    errors, relative, missing = {}, {}, []
     for name, metric in truth["metrics"].items():
         got = report.get("metrics", {}).get(name)
         if metric.get("value") is None:
@@ -159,10 +165,12 @@ def compare_report(report: dict, truth: dict) -> dict:
             missing.append(name)  # the truth has a value, the report none: counted, not scored
             continue
         errors[name] = abs(float(got["value"]) - float(metric["value"]))
+        if name in RELATIVE and abs(float(metric["value"])) >= RELATIVE[name]:
+            relative[name] = errors[name] / abs(float(metric["value"]))
     got_rules = {r["id"]: r.get("status") for r in report.get("rules", [])}
     verdicts = {rule["id"]: {"truth": rule["status"], "report": got_rules.get(rule["id"])}
                 for rule in truth["rules"]}
-    return {"errors": errors, "missing": missing, "verdicts": verdicts,
+    return {"errors": errors, "relative": relative, "missing": missing, "verdicts": verdicts,
             "view_match": all(report.get("view", {}).get(key) == truth["view"][key] for key in ("camera", "direction"))}
 
 
@@ -174,12 +182,15 @@ def summarise_reports(pairs: list[tuple[dict, dict]]) -> dict:
     # MAE only where some report measured the metric; metric_absent counts the rest
     mae = {n: float(np.mean([c["errors"][n] for c in compared if n in c["errors"]])) for n in names if scored[n]}
     absent = {n: sum(n in c.get("missing", []) for c in compared) for n in names}
+    relative = {n: [c["relative"][n] for c in compared if n in c.get("relative", {})] for n in RELATIVE}
+    relative = {n: {"mean": float(np.mean(v)), "max": float(np.max(v)), "n": len(v)} for n, v in relative.items() if v}
     matches = [(rule, v["truth"] == v["report"]) for c in compared for rule, v in c["verdicts"].items()]
     per_rule = {}
     for rule in sorted({r for r, _ in matches}):
         hits = [m for r, m in matches if r == rule]
         per_rule[rule] = sum(hits) / len(hits)
-    return {"clips": len(compared), "metric_mae": mae, "metric_scored": scored, "metric_absent": absent,
+    return {"clips": len(compared), "metric_mae": mae, "metric_relative": relative, "metric_scored": scored,
+            "metric_absent": absent,
             "verdict_match": sum(m for _, m in matches) / len(matches) if matches else None,
             "verdict_match_per_rule": per_rule, "verdicts": [c["verdicts"] for c in compared],
             "view_match": sum(c["view_match"] for c in compared) / len(compared) if compared else None}
@@ -285,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<28} " + (f"MAE {value:8.2f}" if value is not None else "MAE        -")
                   + f"  on {r['metric_scored'][name]:>2} clips"
                   + (f"  (absent from {gone} report(s) where the truth has a value)" if gone else ""))
+            if name in r["metric_relative"]:
+                rel = r["metric_relative"][name]
+                print(f"  {'':<28} relative {100 * rel['mean']:5.1f}%  (worst {100 * rel['max']:.1f}%, "
+                      f"on {rel['n']} clips with a truth of {RELATIVE[name]:g} or more)")
         for rule, value in r["verdict_match_per_rule"].items():
             print(f"  {rule:<28} verdicts matching {100 * value:5.1f}%")
         pairs_summary = summary["both_ways"] = score_both_ways(clips, args.reports)

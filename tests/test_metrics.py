@@ -364,6 +364,38 @@ def test_wrist_travel_ignores_a_frame_or_two_of_jitter():
     assert travel_range(swing) == pytest.approx(np.ptp(swing), rel=0.1)
 
 
+def test_arm_swing_reads_the_swing_not_the_frame_noise():
+    """A stride's swing comes from its once-per-stride sinusoid: a 30° swing with 2° of frame
+    noise and a lost frame reads within 1.5° of 30° (a raw peak-to-peak reads the noise's
+    extremes on top), an arm held still reads under 2°, and a stride with too few frames none."""
+    from gaitcheck.metrics.arms import stride_swing
+
+    rng = np.random.default_rng(3)
+    frames = np.arange(34)
+    swing = 15.0 * np.sin(2 * np.pi * frames / 34 + 0.7) + 4.0 + rng.normal(0.0, 2.0, 34)
+    swing[11] = np.nan
+    assert stride_swing(swing) == pytest.approx(30.0, abs=1.5)
+    assert np.nanmax(swing) - np.nanmin(swing) - 30.0 > abs(stride_swing(swing) - 30.0)
+    still = rng.normal(0.0, 2.0, 34)
+    assert stride_swing(still) < 2.0 < np.ptp(still) / 2
+    swing[:10] = np.nan
+    assert np.isnan(stride_swing(swing))
+
+
+def test_the_pose_models_missing_share_of_arm_swing_is_put_back():
+    """POSE_MODEL_BIAS scales the arm angle (and so the swing) by its gain; drawn landmarks
+    (NO_BIAS) read the drawn swing, so the gain is the model's and not the metric's."""
+    from gaitcheck.metrics import POSE_MODEL_BIAS
+
+    truth = json.loads((SAMPLES / "walk_side_good.truth.json").read_text())
+    near = truth["view"]["near_side"]
+    drawn = compute_metrics(*drawn_walk(truth))[f"arm_swing_{near}_deg"]
+    model = compute_metrics(*drawn_walk(truth), bias=POSE_MODEL_BIAS)[f"arm_swing_{near}_deg"]
+    assert drawn.value == pytest.approx(truth["metrics"][f"arm_swing_{near}_deg"]["value"], abs=1.5)
+    assert POSE_MODEL_BIAS.arm_angle_gain > 1.0
+    assert model.value == pytest.approx(POSE_MODEL_BIAS.arm_angle_gain * drawn.value, rel=1e-6)
+
+
 def test_heel_strike_is_read_against_the_flat_foot_not_the_horizontal():
     """The pose model's heel→toe line is not the sole: a constant offset (here 15° toes-down in
     every frame, which left a heel striker's contacts at 0-1° and read as flat-footed) must not

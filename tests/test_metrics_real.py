@@ -76,14 +76,14 @@ def _near_arms(metrics) -> list[float]:
 
 def test_no_arm_swing_clip_measures_far_less_swing_than_normal_walkers(analysed):
     """bg_side_no_arm_swing_08 walks across and back, so each arm passes the camera on its near
-    side: its arms together swing clearly less than the near arm of any normal walker, and far
-    less than a typical one (measured: 16 and 9 deg, each on one near-side stride, against
-    19-31 deg)."""
+    side: its arms together swing less than half the near arm of any normal walker (measured:
+    7.2° and 6.2°, each on one near-side stride, against 20-32°; with a raw per-stride
+    peak-to-peak in place of the swing's first harmonic it read 16° and 9° against 19-31°)."""
     no_swing = _near_arms(analysed("bg_side_no_arm_swing_08.mp4").metrics)
     normal = [max(_near_arms(analysed(name).metrics)) for name in NORMAL_SWING]
     assert len(no_swing) == 2, no_swing
-    assert np.mean(no_swing) < 0.7 * min(normal), (no_swing, normal)
-    assert np.mean(no_swing) < 0.6 * np.median(normal), (no_swing, normal)
+    assert np.mean(no_swing) < 0.5 * min(normal), (no_swing, normal)
+    assert np.mean(no_swing) < 0.4 * np.median(normal), (no_swing, normal)
 
 
 HEALTHY_SIDE = ["bg_side_normal_01.mp4", "bg_side_slouch_01.mp4", "bg_side_no_arm_swing_08.mp4",

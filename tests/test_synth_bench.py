@@ -49,3 +49,17 @@ def test_a_wrong_walking_direction_is_a_wrong_view(bench):
     other = {"left_to_right": "right_to_left", "right_to_left": "left_to_right"}[truth["view"]["direction"]]
     report = {"view": {"camera": "side", "direction": other}, "metrics": {}, "rules": []}
     assert bench.summarise_reports([(report, truth)])["view_match"] == 0.0
+
+
+def test_relative_targets_are_scored_as_a_share_of_the_truth(bench):
+    """Arm swing's target is relative (within 15%): an arm reading 10% over its truth scores
+    10%, while an arm held still (drawn 0°) is left out of the relative figure."""
+    swinging = compute_truth(ClipSpec(preset="good", view="side", seed=2, duration=3))
+    still = compute_truth(ClipSpec(preset="stiff_arms", view="side", seed=2, duration=3))
+    pairs = []
+    for truth in (swinging, still):
+        metrics = {k: {"value": m["value"]} for k, m in truth["metrics"].items() if m["value"] is not None}
+        metrics["arm_swing_left_deg"] = {"value": 1.1 * truth["metrics"]["arm_swing_left_deg"]["value"] + 0.5 * (truth is still)}
+        pairs.append(({"view": truth["view"], "metrics": metrics, "rules": []}, truth))
+    relative = bench.summarise_reports(pairs)["metric_relative"]["arm_swing_left_deg"]
+    assert relative["n"] == 1 and relative["mean"] == pytest.approx(0.1)

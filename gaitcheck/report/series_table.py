@@ -14,9 +14,9 @@ import numpy as np
 
 from gaitcheck.analysis import Analysis
 from gaitcheck.metrics import POSE_MODEL_BIAS
-from gaitcheck.metrics.arms import arm_angle, elbow_flare
+from gaitcheck.metrics.arms import arm_angle, elbow_flare, stride_swing
 from gaitcheck.metrics.head import head_forward, head_pitch, head_tilt
-from gaitcheck.metrics.pelvis import hip_tilt
+from gaitcheck.metrics.pelvis import hip_tilt, stride_drop
 from gaitcheck.metrics.shoulders import shoulder_tilt
 from gaitcheck.metrics.trunk import lateral_trunk_lean, trunk_lean
 from gaitcheck.metrics.feet import foot_pitch
@@ -76,25 +76,27 @@ def frame_series(walk: Walk) -> dict[str, np.ndarray]:
     return {name: values - walk.bias.offsets.get(name, 0.0) for name, values in columns.items()}
 
 
-def _summary(values: np.ndarray, how: str) -> float:
+def _median(values: np.ndarray) -> float:
+    return float(np.median(values))
+
+
+def _over_stride(values: np.ndarray, summary) -> float:
+    """`summary` of one stride's finite values, NaN when too few frames have one."""
     finite = values[np.isfinite(values)]
     if len(values) < 3 or len(finite) < MIN_COVER * len(values):
         return float("nan")
-    if how == "ptp":
-        return float(np.ptp(finite))
-    if how == "half_ptp":
-        return float(0.5 * np.ptp(finite))
-    return float(np.median(finite))
+    return summary(finite)
 
 
-# Per-stride column -> (per-frame column, summary): medians for postures, ranges for swings.
+# Per-stride column -> (per-frame column, summary): medians for postures, and for swings the
+# same per-stride summary the metric uses (so the table's strides add up to the report's value).
 _STRIDE_SUMMARY = {
-    "trunk_lean_deg": ("trunk_lean_deg", "median"), "head_forward_deg": ("head_forward_deg", "median"),
-    "head_pitch_deg": ("head_pitch_deg", "median"), "lateral_trunk_lean_deg": ("lateral_trunk_lean_deg", "median"),
-    "shoulder_tilt_deg": ("shoulder_tilt_deg", "median"), "elbow_flare_deg": ("elbow_flare_deg", "median"),
-    "pelvic_drop_deg": ("hip_tilt_deg", "half_ptp"), "arm_swing_left_deg": ("arm_left_deg", "ptp"),
-    "arm_swing_right_deg": ("arm_right_deg", "ptp"),
+    "trunk_lean_deg": ("trunk_lean_deg", _median), "head_forward_deg": ("head_forward_deg", _median),
+    "head_pitch_deg": ("head_pitch_deg", _median), "lateral_trunk_lean_deg": ("lateral_trunk_lean_deg", _median),
+    "shoulder_tilt_deg": ("shoulder_tilt_deg", _median), "elbow_flare_deg": ("elbow_flare_deg", _median),
+    "pelvic_drop_deg": ("hip_tilt_deg", stride_drop),
 }
+_STRIDE_SWING = {"arm_swing_left_deg": "arm_left_deg", "arm_swing_right_deg": "arm_right_deg"}
 
 
 def stride_table(walk: Walk, frames: dict[str, np.ndarray] | None = None) -> list[Stride]:
@@ -110,7 +112,9 @@ def stride_table(walk: Walk, frames: dict[str, np.ndarray] | None = None) -> lis
                 plane = "front/back"
             else:
                 plane = ""
-            values = {name: _summary(frames[column][start:stop], how) for name, (column, how) in _STRIDE_SUMMARY.items()}
+            values = {name: _over_stride(frames[column][start:stop], summary)
+                      for name, (column, summary) in _STRIDE_SUMMARY.items()}
+            values.update({name: stride_swing(frames[column][start:stop]) for name, column in _STRIDE_SWING.items()})
             out.append(Stride(side, int(start), int(stop), float(walk.times[start]), float(walk.times[stop]),
                               plane, values))
     return sorted(out, key=lambda s: (s.start, s.side))
