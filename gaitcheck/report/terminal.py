@@ -16,11 +16,34 @@ VERDICT_STYLE = {"good": "bold green", "needs_attention": "bold yellow", "poor":
                  "not_analysable": "bold dim"}
 
 
+UNIT_SUFFIXES = ("_deg", "_pct", "_spm")
+UNIT_SIGNS = {"deg": "°", "%": "%"}
+
+
+def metric_label(name: str) -> str:
+    """A metric's name as words: "step_time_asymmetry_pct" -> "step time asymmetry"."""
+    for suffix in UNIT_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name.replace("_", " ")
+
+
+def with_unit(text: str, unit: str) -> str:
+    """"7.5" and "deg" -> "7.5°"; other units follow after a space."""
+    if not text or not unit:
+        return text
+    return f"{text}{UNIT_SIGNS[unit]}" if unit in UNIT_SIGNS else f"{text} {unit}"
+
+
 def _value(rule: dict) -> str:
+    """What was measured against what passes, on two short lines so that the table keeps the
+    metric's name whole in an 80-column terminal: "trunk lean 0.7°" / "pass |x| ≤ 8"."""
     if rule["value"] is None:
         return ""
-    threshold = rule["threshold"]["text"] if rule.get("threshold") else ""
-    return f"{rule['metric']} {measured(rule['value'], rule.get('uncertainty'))} {rule.get('unit', '')} (pass {threshold})"
+    value = with_unit(measured(rule["value"], rule.get("uncertainty")), rule.get("unit", ""))
+    threshold = rule.get("threshold")
+    threshold = f"\n[dim]pass {escape(with_unit(threshold['text'], rule.get('unit', '')))}[/]" if threshold else ""
+    return f"{escape(metric_label(rule['metric']))} {value}{threshold}"
 
 
 def print_clip(console: Console, analysis: Analysis) -> None:
@@ -44,10 +67,10 @@ def print_report(analysis: Analysis | Sequence[Analysis], document: dict, consol
         print_clip(console, one)
 
     rules = Table(title="posture rules", title_justify="left", expand=True)
-    rules.add_column("rule", no_wrap=True)
-    rules.add_column("status", no_wrap=True)
-    rules.add_column("measured", ratio=2)
-    rules.add_column("what to do", ratio=3)
+    rules.add_column("rule", ratio=2, min_width=12)
+    rules.add_column("status", min_width=10)
+    rules.add_column("measured", ratio=3, min_width=16)
+    rules.add_column("what to do", ratio=4)
     for rule in document["rules"]:
         status = rule["status"]
         advice = escape(rule["advice"]) if status in ("warn", "fail") else ""
