@@ -7,9 +7,8 @@ import numpy as np
 
 from gaitcheck.landmarks import Landmark as L
 from gaitcheck.metrics.angles import mid_hip, mid_shoulder, thigh_angle, to_trunk
-from gaitcheck.metrics.head import FRONTAL_NEEDED, SIDE_NEEDED
 from gaitcheck.metrics.strides import MIN_COVER, per_stride, stride_windows
-from gaitcheck.metrics.summary import Metric, absent, asymmetry_pct, over_frames, over_strides
+from gaitcheck.metrics.summary import FRONTAL_NEEDED, SIDE_NEEDED, Metric, absent, asymmetry_pct, over_frames, over_strides
 from gaitcheck.metrics.walk import Walk
 
 ARMS = {

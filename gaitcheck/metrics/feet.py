@@ -5,8 +5,7 @@ import numpy as np
 
 from gaitcheck.landmarks import FEET, foot_visibility
 from gaitcheck.metrics.angles import below_horizontal, mid_hip, mid_shoulder
-from gaitcheck.metrics.head import SIDE_NEEDED
-from gaitcheck.metrics.summary import Metric, absent
+from gaitcheck.metrics.summary import SIDE_NEEDED, Metric, absent
 from gaitcheck.metrics.walk import Walk
 
 HEEL_FIRST_DEG = 5.0  # the heel→toe line points at least this much up at contact

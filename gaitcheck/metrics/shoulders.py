@@ -5,8 +5,7 @@ import numpy as np
 
 from gaitcheck.landmarks import Landmark as L
 from gaitcheck.metrics.angles import steady_tilt
-from gaitcheck.metrics.head import FRONTAL_NEEDED
-from gaitcheck.metrics.summary import Metric, absent, over_frames
+from gaitcheck.metrics.summary import FRONTAL_NEEDED, Metric, absent, over_frames
 from gaitcheck.metrics.walk import Walk
 
 

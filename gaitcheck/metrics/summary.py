@@ -14,6 +14,10 @@ import numpy as np
 MIN_FRAMES = 10  # a frame-based metric needs at least this many usable frames
 MIN_STRIDES = 1
 
+# Why a metric is absent when the clip has no pass of the view it needs.
+SIDE_NEEDED = "needs a side view: film the walk from the side"
+FRONTAL_NEEDED = "needs a front or back view: film walking towards or away from the camera"
+
 
 @dataclass(frozen=True)
 class Metric:
