@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gaitcheck.landmarks import Landmark
 from gaitcheck.metrics import POSE_MODEL_BIAS, Metric, compute_metrics
-from gaitcheck.series import LandmarkSeries, clean, load_series
+from gaitcheck.series import LandmarkSeries, clean, load_series, save_series
+
+if TYPE_CHECKING:
+    from gaitcheck.cache import Walk
 
 
 @dataclass(frozen=True)
@@ -123,14 +127,20 @@ def analyze_path(path: str | Path, *, extract_options: dict | None = None, progr
     (see fast.py)."""
     from gaitcheck.cache import cached_walk
     from gaitcheck.fast import fast_options
-    from gaitcheck.series import save_series
 
     if is_series_file(path):
         series = load_series(path)
         return analyze_series(series, facts=facts_of(series, str(path)))
     options = fast_options(path, extract_options or {})
     found = cached_walk(path, options, progress=progress, use_cache=use_cache)
-    notes = decoding_notes(found.series.frame_index, found.frame_count, options.get("stride", 1))
+    return analyze_walk(found, path, stride=options.get("stride", 1), save_series_to=save_series_to)
+
+
+def analyze_walk(found: Walk, path: str | Path, *, stride: int = 1,
+                 save_series_to: str | Path | None = None) -> Analysis:
+    """Analyse the raw series extracted from the clip at `path` (every `stride`-th frame): clean
+    it, note what could not be decoded, and measure it. The step after `cache.cached_walk`."""
+    notes = decoding_notes(found.series.frame_index, found.frame_count, stride)
     if found.turn_reason:
         notes.append(f"stored sideways without a rotation flag: {found.turn_reason}")
     cleaned = clean(found.series)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from gaitcheck.landmarks import MIRROR, Landmark as L
 from gaitcheck.series import LandmarkSeries, clean
+
+if TYPE_CHECKING:
+    from gaitcheck.analysis import Analysis
+    from gaitcheck.cache import Walk
 
 # Synthetic walkers shared by test_view and test_events (ClipSpec fields).
 SYNTH = {
@@ -32,18 +37,38 @@ SYNTH = {
 
 _CACHE: dict[str, LandmarkSeries] = {}
 _TRUTH: dict[str, dict] = {}
+_WALKS: dict[str, Walk] = {}
+_ANALYSES: dict[str, Analysis] = {}
+
+
+def real_walk(clips: Path, name: str) -> Walk:
+    """A real clip's raw walker series and facts from the default extraction, as `gaitcheck
+    analyze` makes them; run once per session and shared by every test module that asks."""
+    if name not in _WALKS:
+        path = clips / name
+        if not path.is_file():
+            pytest.skip(f"real clip {name} not in {clips}")
+        from gaitcheck.cache import walk_of
+        from gaitcheck.extract import extract
+
+        _WALKS[name] = walk_of(extract(path))
+    return _WALKS[name]
 
 
 def real_series(clips: Path, name: str) -> LandmarkSeries:
     """The cleaned series of a real clip (the default extraction), skipping when it is missing."""
     if name not in _CACHE:
-        path = clips / name
-        if not path.is_file():
-            pytest.skip(f"real clip {name} not in {clips}")
-        from gaitcheck.extract import extract
-
-        _CACHE[name] = clean(extract(path).series)
+        _CACHE[name] = clean(real_walk(clips, name).series)
     return _CACHE[name]
+
+
+def real_analysis(clips: Path, name: str) -> Analysis:
+    """A real clip analysed as `gaitcheck analyze CLIP` does (`analysis.analyze_path`)."""
+    if name not in _ANALYSES:
+        from gaitcheck.analysis import analyze_walk
+
+        _ANALYSES[name] = analyze_walk(real_walk(clips, name), clips / name)
+    return _ANALYSES[name]
 
 
 def synth_series(folder: Path, name: str, **spec) -> tuple[LandmarkSeries, dict]:

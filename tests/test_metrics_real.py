@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gait_series import mirror, real_series
-from gaitcheck.analysis import analyze_path, analyze_series
+from gait_series import mirror, real_analysis, real_series
+from gaitcheck.analysis import analyze_series
 from gaitcheck.metrics.head import head_forward
 from gaitcheck.metrics.walk import build_walk
 
@@ -13,15 +13,9 @@ pytestmark = pytest.mark.clips
 
 
 @pytest.fixture(scope="module")
-def analysed(real_clip):
-    cache = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = analyze_path(real_clip(name))
-        return cache[name]
-
-    return get
+def analysed(clips_dir):
+    """name -> the real clip analysed as `gaitcheck analyze` does (one pose pass per session)."""
+    return lambda name: real_analysis(clips_dir, name)
 
 
 def test_head_angle_keeps_its_sign_on_a_walk_back_and_forth(analysed):

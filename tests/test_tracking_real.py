@@ -6,12 +6,11 @@ crouches on the lawn at the right. The walker must be chosen, never swapped for 
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
 from conftest import CLIPS, read_manifest
+from gait_series import real_walk
 from gaitcheck.extract import extract
 from gaitcheck.landmarks import Landmark
 
@@ -26,8 +25,9 @@ def mid_hip(series) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def two_persons(real_clip):
-    return extract(real_clip(TWO_PERSONS), max_side=960)
+def two_persons(clips_dir):
+    """The walker as `gaitcheck analyze` extracts it (default settings, shared with other tests)."""
+    return real_walk(clips_dir, TWO_PERSONS)
 
 
 def test_the_walker_is_chosen(two_persons):
@@ -95,18 +95,15 @@ def in_view_fraction(series) -> float:
     return len(seen) / in_view
 
 
-# All eleven clips at default settings take about 1.5 min on 2 shared cores: not marked slow.
+# Each clip's default extraction is shared with the view, events and metrics tests (gait_series.real_walk).
 @pytest.mark.parametrize("name", MANIFEST)
-def test_every_clip_finds_its_walker(real_clip, name):
-    clip = real_clip(name)
-    started = time.perf_counter()
-    found = extract(clip)
-    took = time.perf_counter() - started
+def test_every_clip_finds_its_walker(clips_dir, name):
+    found = real_walk(clips_dir, name)
     series = found.series
     inside = in_view_fraction(series)
     print(f"\n{name}: walker found in {series.detected_fraction:.1%} of {len(series)} frames, "
           f"{inside:.1%} of the frames while in view "
-          f"(turn {found.orientation.turn}, {found.persons_seen} persons, {len(series) / took:.1f} frames/s)")
+          f"(turned: {found.turn_reason or 'no'}, {found.persons_seen} persons)")
     assert len(series) == found.frames_read > 0
     assert series.detected_fraction >= WALKER_FLOOR
     assert inside >= IN_VIEW_FLOOR
