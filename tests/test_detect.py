@@ -143,7 +143,9 @@ def test_ctrl_c_waits_until_every_chunk_has_closed_its_landmarker(monkeypatch):
     def chunk_that_closes_slowly(path, settings, start, stop, keep_from, report, cancel):
         running.wait()
         cancel.wait(timeout=10)
-        time.sleep(0.3)  # finishing a frame, closing the landmarker
+        # finishing a frame and closing the landmarker; the first chunk, the one the main thread
+        # waits on when the Ctrl-C lands, takes longest, so returning early shows in `closed`
+        time.sleep(0.6 if start == 0 else 0.1)
         closed.append(start)
         return detect.Detections()
 
@@ -152,9 +154,16 @@ def test_ctrl_c_waits_until_every_chunk_has_closed_its_landmarker(monkeypatch):
     def ctrl_c() -> None:
         running.wait()
         time.sleep(0.2)  # the main thread is waiting on the chunks by now
-        os.kill(os.getpid(), signal.SIGINT)
+        # Sent to the main thread, so it lands inside its wait: os.kill let the kernel pick any
+        # thread, and once, in a full run under load, the interrupt never reached Python.
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
     threading.Thread(target=ctrl_c, daemon=True).start()
+    closed_when_raised: list[int] = []
     with pytest.raises(KeyboardInterrupt):
-        detect._run_chunks(Path("clip.mp4"), None, [(0, 10, 0), (10, None, 10)], lambda n: None)
-    assert sorted(closed) == [0, 10]
+        try:
+            detect._run_chunks(Path("clip.mp4"), None, [(0, 10, 0), (10, None, 10)], lambda n: None)
+        except KeyboardInterrupt:
+            closed_when_raised = sorted(closed)
+            raise
+    assert closed_when_raised == [0, 10]
