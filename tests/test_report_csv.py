@@ -51,6 +51,17 @@ def test_stride_table_matches_the_per_stride_metrics(side_csv):
     table = [round(float(r["arm_swing_left_deg"]), 3) for r in rows if r["arm_swing_left_deg"]]
     assert set(per_stride) <= set(table)
 
+def test_strike_times_are_the_ones_the_metrics_use(side_csv):
+    """The JSON's and the stride table's strike times are the sub-frame times cadence and the
+    step metrics rest on, not their frames' times: steps over the span they give reproduce the
+    reported cadence (frame times read 101.6 for 102.0 steps/min on this clip)."""
+    report, _, strides_path = side_csv
+    strikes = sorted(t for times in report["events"]["heel_strikes_s"].values() for t in times)
+    from_report = 60.0 * (len(strikes) - 1) / (strikes[-1] - strikes[0])  # one pass, no turn
+    assert from_report == pytest.approx(report["metrics"]["cadence_spm"]["value"], abs=0.02)
+    starts = {round(float(r["start_s"]), 3) for r in read(strides_path)}
+    assert starts <= {round(t, 3) for t in strikes}
+
 def test_csv_prefix_and_several_clips(tmp_path):
     assert csv_paths(tmp_path / "walk", "a/side.mp4") == (tmp_path / "walk.frames.csv", tmp_path / "walk.strides.csv")
     assert csv_paths(tmp_path / "walk", "side.mp4", several=True)[0] == tmp_path / "walk.side.frames.csv"

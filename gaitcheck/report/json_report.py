@@ -57,7 +57,7 @@ def report_dict(analysis: Analysis | Sequence[Analysis], rules: list[dict] | Non
         },
         "events": {
             "method": first.events.method,
-            "heel_strikes_s": {side: [round(float(first.series.times[i]), 3) for i in frames]
+            "heel_strikes_s": {side: [round(first.events.strike_time(int(i)), 3) for i in frames]
                                for side, frames in first.events.heel_strikes.items()},
         },
         "metrics": {name: dict(sourced.metric.to_json(),

@@ -45,7 +45,7 @@ class Stride:
     side: str
     start: int
     stop: int
-    start_s: float
+    start_s: float  # the strikes' sub-frame times, as the step metrics take them
     stop_s: float
     plane: str  # "side", "front/back" or "" (across a turn)
     values: dict[str, float]
@@ -115,6 +115,6 @@ def stride_table(walk: Walk, frames: dict[str, np.ndarray] | None = None) -> lis
             values = {name: _over_stride(frames[column][start:stop], summary)
                       for name, (column, summary) in _STRIDE_SUMMARY.items()}
             values.update({name: stride_swing(frames[column][start:stop]) for name, column in _STRIDE_SWING.items()})
-            out.append(Stride(side, int(start), int(stop), float(walk.times[start]), float(walk.times[stop]),
+            out.append(Stride(side, int(start), int(stop), walk.events.strike_time(start), walk.events.strike_time(stop),
                               plane, values))
     return sorted(out, key=lambda s: (s.start, s.side))
