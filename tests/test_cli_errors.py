@@ -238,8 +238,11 @@ def test_interrupted_run_leaves_nothing(tmp_path, real_clip, ffmpeg):
     clip = tmp_path.parent / f"{tmp_path.name}-long.mp4"
     ffmpeg("-stream_loop", 2, "-i", real_clip("sports2d_side_older_woman.mp4"), "-c", "copy", clip)
     env = dict(os.environ, COLUMNS="120", NO_COLOR="1")
+    # Ctrl-C at its default in the run, as in a terminal: a test run started in the background
+    # of a script (`(pytest &)`) inherits SIGINT ignored, and so would the child.
     process = subprocess.Popen([sys.executable, "-m", "gaitcheck", "landmarks", clip, "-o", "series.npz"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(6)  # well into the pose model's work
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)

@@ -154,16 +154,21 @@ def test_ctrl_c_waits_until_every_chunk_has_closed_its_landmarker(monkeypatch):
     def ctrl_c() -> None:
         running.wait()
         time.sleep(0.2)  # the main thread is waiting on the chunks by now
-        # Sent to the main thread, so it lands inside its wait: os.kill let the kernel pick any
-        # thread, and once, in a full run under load, the interrupt never reached Python.
+        # sent to the main thread, so it lands inside its wait, where join-based waiting broke
         signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal, even when the test run inherited
+    # SIGINT ignored (started in the background of a script: `(pytest &)`).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=ctrl_c, daemon=True).start()
     closed_when_raised: list[int] = []
-    with pytest.raises(KeyboardInterrupt):
-        try:
-            detect._run_chunks(Path("clip.mp4"), None, [(0, 10, 0), (10, None, 10)], lambda n: None)
-        except KeyboardInterrupt:
-            closed_when_raised = sorted(closed)
-            raise
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            try:
+                detect._run_chunks(Path("clip.mp4"), None, [(0, 10, 0), (10, None, 10)], lambda n: None)
+            except KeyboardInterrupt:
+                closed_when_raised = sorted(closed)
+                raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert closed_when_raised == [0, 10]
