@@ -250,7 +250,8 @@ def test_a_left_right_pair_collapsing_mid_swap_does_not_tilt_the_line():
     xy = series.xy.copy()
     rng = np.random.default_rng(0)
     for frame in range(10, len(xy) - 10, 17):
-        for a, b in ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_EAR, L.RIGHT_EAR)):
+        for a, b in ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_EAR, L.RIGHT_EAR),
+                     (L.LEFT_EYE, L.RIGHT_EYE), (L.MOUTH_LEFT, L.MOUTH_RIGHT)):
             mid = 0.5 * (xy[frame, a] + xy[frame, b])
             half = 0.05 * (xy[frame, b] - xy[frame, a])
             turn = rng.uniform(-np.pi, np.pi)
@@ -494,10 +495,11 @@ def test_a_level_head_on_a_leaning_trunk_is_not_read_as_tilted(tmp_path, monkeyp
 
 
 def test_a_level_head_over_a_dropped_shoulder_is_not_read_as_tilted(tmp_path_factory, monkeypatch):
-    """Through the pose model the ear line tilts with the shoulder line: the front shoulder-tilt
-    sample (right shoulder 7° lower, head level: truth −1.1°) read 2.6° of head tilt with only
-    the lean's share taken off (1.1° with 0.4 of the shoulders' steady tilt off too). It must
-    read within 2.5° of the truth, and without that share 3° or more over it."""
+    """Through the pose model the head's lines tilt with the shoulder line: the front
+    shoulder-tilt sample (right shoulder 7° lower, head level: truth −1.1°) reads 1.5° of head
+    tilt with only the lean's share taken off (ear line alone: 2.6°), 0.0° with 0.4 of the
+    shoulders' steady tilt off too. It must read within 2.5° of the truth, and at least 1°
+    nearer to it than without that share."""
     from sample_reports import sample_series
 
     import gaitcheck.analysis as analysis_module
@@ -511,7 +513,7 @@ def test_a_level_head_over_a_dropped_shoulder_is_not_read_as_tilted(tmp_path_fac
     monkeypatch.setattr(analysis_module, "POSE_MODEL_BIAS", replace(POSE_MODEL_BIAS, tilt_per_shoulder_tilt=0.0))
     left_on = analyze_path(series).metrics["head_tilt_deg"].value
     assert abs(taken_off - truth) <= 2.5, (taken_off, truth)
-    assert left_on - truth >= 3.0, (left_on, truth)
+    assert abs(taken_off - truth) + 1.0 <= left_on - truth, (taken_off, left_on, truth)
 
 
 def test_the_shoulders_steady_tilt_is_taken_per_pass():

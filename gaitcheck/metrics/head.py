@@ -1,6 +1,8 @@
 """Head over shoulders and gaze: head forward and pitch (side view), head tilt (front/back)."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from gaitcheck.landmarks import Landmark as L
@@ -47,10 +49,26 @@ def head_pitch(walk: Walk) -> np.ndarray:
     return face
 
 
+# The head is rigid: its ear line, eye line and mouth line turn by the same roll, and each pair
+# of the pose model's landmarks is off by its own noise. Head tilt is their mean, frame by frame.
+# On the synthetic walkers (suite / fresh seeds) it read head tilt with MAE 1.53° / 1.37°
+# against 1.64° / 1.44° for the ear line alone, with the same lean and shoulder shares off.
+HEAD_ROLL_PAIRS = ((L.LEFT_EAR, L.RIGHT_EAR), (L.LEFT_EYE, L.RIGHT_EYE), (L.MOUTH_LEFT, L.MOUTH_RIGHT))
+
+
+def head_roll(walk: Walk) -> np.ndarray:
+    """Per frame: the mean tilt of the head's left/right landmark pairs (ears, eyes, mouth
+    corners), + the subject's right side lower; pairs that collapsed that frame count for nothing."""
+    tilts = np.stack([steady_tilt(walk.xy, a, b, walk.right) for a, b in HEAD_ROLL_PAIRS])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no pair: NaN, as meant
+        return np.nanmean(tilts, axis=0)
+
+
 def head_tilt(walk: Walk) -> np.ndarray:
-    """Per frame: the ear line from horizontal, + right ear lower (front/back passes), less the
+    """Per frame: the head's roll (`head_roll`), + right side lower (front/back passes), less the
     shares of sideways trunk lean and of shoulder tilt the landmarks are known to add."""
-    tilt = steady_tilt(walk.xy, L.LEFT_EAR, L.RIGHT_EAR, walk.right)
+    tilt = head_roll(walk)
     if walk.bias.tilt_per_lateral_lean:
         tilt = tilt - walk.bias.tilt_per_lateral_lean * lateral_trunk_lean(walk)
     if walk.bias.tilt_per_shoulder_tilt:
@@ -80,7 +98,7 @@ def per_pass_median(values: np.ndarray, sign: np.ndarray) -> np.ndarray:
 def head_metrics(walk: Walk) -> list[Metric]:
     """head_forward_deg: mid-shoulder→mid-ear from vertical, + forward.
     head_pitch_deg: the face line (mouth→eye) turned forward of a level head's, + looking down.
-    head_tilt_deg: the ear line from horizontal, + the subject's right ear lower."""
+    head_tilt_deg: the head's roll from its ear, eye and mouth lines, + the subject's right side lower."""
     out = []
     if walk.has_side:
         out.append(over_frames("head_forward_deg", head_forward(walk), "deg", "side"))
