@@ -130,6 +130,35 @@ def test_metrics_outside_the_view_are_absent_with_a_reason():
         assert "front" in metrics[name].reason
 
 
+def _turn_pair(xy: np.ndarray, a: int, b: int, degrees: float) -> None:
+    """Turn the a→b pair about its midpoint in every frame (in place)."""
+    turn = np.radians(degrees)
+    rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    mid = 0.5 * (xy[:, a] + xy[:, b])
+    half = 0.5 * (xy[:, b] - xy[:, a])
+    xy[:, a], xy[:, b] = mid - half @ rot.T, mid + half @ rot.T
+
+
+def test_head_tilt_reads_the_face_only_where_the_camera_sees_it():
+    """Head tilt is the mean roll of the ear, eye and mouth lines from the front, the ear line
+    alone from behind (where the model guesses the hidden face): eye and mouth lines turned 12°
+    move a front view's head tilt by two thirds of that and a back view's not at all."""
+    from gaitcheck.landmarks import Landmark as L
+
+    truth = json.loads((SAMPLES / "walk_back_hip_drop.truth.json").read_text())
+    series, back_view, events = drawn_walk(truth)
+    front_view = replace(back_view, camera="front", direction="towards",
+                         passes=(FixedPass(0, len(series), "towards"),))
+    xy = series.xy.copy()
+    _turn_pair(xy, L.LEFT_EYE, L.RIGHT_EYE, 12.0)
+    _turn_pair(xy, L.MOUTH_LEFT, L.MOUTH_RIGHT, 12.0)
+    turned = replace(series, xy=xy)
+    for view, share in ((back_view, 0.0), (front_view, 2.0 / 3.0)):
+        before = compute_metrics(series, view, events)["head_tilt_deg"].value
+        after = compute_metrics(turned, view, events)["head_tilt_deg"].value
+        assert abs(after - before) == pytest.approx(12.0 * share, abs=0.5), (view.camera, before, after)
+
+
 def test_frontal_tilts_survive_the_pose_model_swapping_left_and_right():
     """From behind, MediaPipe swaps left and right in some frames; a tilt must not read that
     as a 180° turn (pelvic drop read 48-91° on such clips before)."""

@@ -55,8 +55,8 @@ NO_BIAS = ModelBias()
 #   1.64° there (1.26° without the 12° tilt the model reads as 3°), 1.64° → 1.44° on fresh
 #   seeds, no verdict changed. Real front/back walkers move towards level: h36m 2.9° → 1.2°,
 #   md_back 1.3° → 1.0°, og_front −7.6° → −6.8°. (Both shares were fitted on the ear line;
-#   head tilt is now the mean of the ear, eye and mouth lines, see head.HEAD_ROLL_PAIRS, for
-#   which the same shares are still the suite's best to within 0.01°.)
+#   head tilt is now the mean of the ear, eye and mouth lines from the front, see
+#   head.head_roll; the same shares stay within 0.01° of the suite's best for it.)
 # - It swings the elbow less than the arm swings: the near arm's swing (first harmonic per
 #   stride, arms.stride_swing) read 0.88 of the drawn swing on the seeded suite's 24 swinging
 #   side arms (least squares; gain 1.14), 0.86 on fresh seeds'. Taken back frame by frame, the
