@@ -364,3 +364,20 @@ def test_both_ways_pairs_are_one_walker_walking_each_way():
         truth_a, truth_b = compute_truth(a), compute_truth(b)
         assert truth_a["generator"]["posture"] == truth_b["generator"]["posture"]
         assert truth_a["metrics"]["arm_swing_asymmetry_pct"]["value"] == truth_b["metrics"]["arm_swing_asymmetry_pct"]["value"]
+
+
+def test_a_crossing_walker_is_drawn_even_when_no_clothes_stand_out_enough():
+    """`gaitcheck synth --suite --reseed 9100` hung on side_good_crossing_ltr: its room and
+    first walker left the second walker no legwear 70 grey levels away from all of them, and
+    the look was redrawn forever. The clip must render, and with nothing clear of the limits
+    the look drawn is the best-contrasting one."""
+    from gaitcheck.synth import look
+    from gaitcheck.synth.suite import reseeded
+
+    spec = reseeded(SUITE, 9100)["side_good_crossing_ltr"]
+    scene = build(spec)
+    assert scene.second is not None
+    everything = tuple(look._bgr(c) for c in look.SHIRT + look.LEGWEAR)
+    chosen = look.random_look(np.random.default_rng(1), avoid=everything)
+    others = [look._contrast(look.random_look(np.random.default_rng(100 + i), avoid=()), everything) for i in range(200)]
+    assert look._contrast(chosen, everything) >= max(others)
