@@ -358,12 +358,27 @@ def test_a_stride_with_lost_hips_gives_no_pelvic_drop():
     pelvis can (the landmarks were lost): then the stride has no value."""
     from gaitcheck.metrics.pelvis import MAX_HIP_TILT_DEG, stride_drop
 
-    phase = np.linspace(0, 2 * np.pi, 30)
+    phase = np.linspace(0, 2 * np.pi, 30, endpoint=False)  # one stride: strike to next strike
     trendelenburg = 12.0 * np.sin(phase)
     assert stride_drop(trendelenburg) == pytest.approx(12.0, abs=0.1)
     glitch = trendelenburg.copy()
     glitch[10:13] = [-35.0, -50.0, -30.0]
     assert np.isnan(stride_drop(glitch)) and MAX_HIP_TILT_DEG < 30
+
+
+def test_pelvic_drop_reads_the_stride_cycle_not_the_frame_noise():
+    """An ordinary 3° drop with 1.5° of landmark noise per frame: half its raw peak to peak
+    reads well over the 5° where engage_core warns, the stride's first harmonic reads 3°.
+    Frames missing inside the stride keep their phase."""
+    from gaitcheck.metrics.pelvis import stride_drop
+
+    phase = np.linspace(0, 2 * np.pi, 36, endpoint=False)
+    noisy = 3.0 * np.sin(phase) + np.random.default_rng(3).normal(0.0, 1.5, len(phase))
+    assert 0.5 * np.ptp(noisy) > 5.0
+    assert stride_drop(noisy) == pytest.approx(3.0, abs=0.6)
+    gappy = noisy.copy()
+    gappy[5:9] = np.nan
+    assert stride_drop(gappy) == pytest.approx(3.0, abs=0.6)
 
 
 def test_step_asymmetry_needs_a_third_step():

@@ -38,3 +38,20 @@ def per_stride(
         if len(window) >= 3 and len(finite) >= MIN_COVER * len(window):
             out.append(float(summary(finite)))
     return out
+
+
+def first_harmonic_range(values: np.ndarray) -> float:
+    """Peak-to-peak of the once-per-stride sinusoid fitted to one stride's values (frames from
+    one heel strike to the next, NaN where missing); NaN when under MIN_COVER have a value.
+
+    Arm swing and pelvic obliquity go through one cycle per stride, close to a sinusoid (the
+    synthetic walker's drawn ones: fit and raw peak-to-peak agree within 1%). The raw
+    peak-to-peak adds the frame noise's extremes instead."""
+    values = np.asarray(values, dtype=float)
+    seen = np.isfinite(values)
+    if len(values) < 3 or seen.sum() < MIN_COVER * len(values):
+        return float("nan")
+    phase = 2 * np.pi * np.arange(len(values)) / len(values)
+    design = np.stack([np.ones_like(phase), np.cos(phase), np.sin(phase)], axis=1)[seen]
+    coef, *_ = np.linalg.lstsq(design, values[seen], rcond=None)
+    return float(2.0 * np.hypot(coef[1], coef[2]))

@@ -94,9 +94,11 @@ _STRIDE_SUMMARY = {
     "trunk_lean_deg": ("trunk_lean_deg", _median), "head_forward_deg": ("head_forward_deg", _median),
     "head_pitch_deg": ("head_pitch_deg", _median), "lateral_trunk_lean_deg": ("lateral_trunk_lean_deg", _median),
     "shoulder_tilt_deg": ("shoulder_tilt_deg", _median), "elbow_flare_deg": ("elbow_flare_deg", _median),
-    "pelvic_drop_deg": ("hip_tilt_deg", stride_drop),
 }
-_STRIDE_SWING = {"arm_swing_left_deg": "arm_left_deg", "arm_swing_right_deg": "arm_right_deg"}
+# Swings are fitted over the whole stride, gaps included (the fit needs each frame's phase).
+_STRIDE_SWING = {"arm_swing_left_deg": ("arm_left_deg", stride_swing),
+                 "arm_swing_right_deg": ("arm_right_deg", stride_swing),
+                 "pelvic_drop_deg": ("hip_tilt_deg", stride_drop)}
 
 
 def stride_table(walk: Walk, frames: dict[str, np.ndarray] | None = None) -> list[Stride]:
@@ -114,7 +116,7 @@ def stride_table(walk: Walk, frames: dict[str, np.ndarray] | None = None) -> lis
                 plane = ""
             values = {name: _over_stride(frames[column][start:stop], summary)
                       for name, (column, summary) in _STRIDE_SUMMARY.items()}
-            values.update({name: stride_swing(frames[column][start:stop]) for name, column in _STRIDE_SWING.items()})
+            values.update({name: swing(frames[column][start:stop]) for name, (column, swing) in _STRIDE_SWING.items()})
             out.append(Stride(side, int(start), int(stop), walk.events.strike_time(start), walk.events.strike_time(stop),
                               plane, values))
     return sorted(out, key=lambda s: (s.start, s.side))
