@@ -18,7 +18,7 @@ RULE_IDS = ("stand_tall", "head_over_shoulders", "shoulders_level", "gaze_forwar
 # (sample, rule) -> why it misses, with the figures measured on 2026-11-25 (walk_side_slouch's and walk_back_hip_drop's steps on 2026-12-04).
 KNOWN_MISSES = {
     ("walk_back_hip_drop", "engage_core"):
-        "pelvic drop drawn 11°, read about 4°: MediaPipe's hip points barely follow the hip line's tilt",
+        "pelvic drop drawn 11°, read 2.2° (3.9° as a raw peak to peak): MediaPipe's hip points barely follow the hip line's tilt",
     ("walk_back_hip_drop", "full_even_steps"):
         "the pelvis bob seen from behind finds all six inner strikes now, but lags the left foot's by "
         "46-70 ms and the right's by 15-29: step time asymmetry 12.4% for an even walk (66.6% while "
