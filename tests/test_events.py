@@ -249,6 +249,49 @@ def test_far_foot_label_swaps_around_its_strikes_keep_the_steps_even():
     assert len(ours) == len(theirs) and np.max(np.abs(ours - theirs)) <= 2.0 / series.sample_rate
 
 
+def test_a_collapsed_pose_before_a_strike_does_not_move_it(monkeypatch):
+    """The pose model now and then heaps every landmark of a side walker together for two
+    frames (torso and legs 10-30 px instead of 57 and 77, the feet just ahead of the hips;
+    seen 0.2 s before a strike on a freshly seeded synthetic walker, whose step-time asymmetry
+    read 28%). Strikes must come out where the clean series has them; without dropping such
+    frames one moved by 180 ms here."""
+    from dataclasses import replace
+
+    import gaitcheck.series as series_module
+    from gaitcheck.landmarks import Landmark as L
+    from gaitcheck.series import clean
+
+    series, truth = _drawn_side_series("walk_side_good")
+    forward = 1.0 if truth["view"]["direction"] == "left_to_right" else -1.0
+    strikes = sorted(h["t"] for s in SIDES for h in truth["heel_strikes"][s])
+    heaped = series.xy.copy()
+    feet = [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE, L.RIGHT_ANKLE]
+    for strike in strikes[1:-1]:
+        frame = int(np.argmin(np.abs(series.times - (strike - 0.25))))
+        for f in (frame, frame + 1):  # as seen: the body heaped at the hips, both feet just ahead
+            hips = 0.5 * (series.xy[f, L.LEFT_HIP] + series.xy[f, L.RIGHT_HIP])
+            torso = np.linalg.norm(0.5 * (series.xy[f, L.LEFT_SHOULDER] + series.xy[f, L.RIGHT_SHOULDER]) - hips)
+            heaped[f] = hips + 0.15 * (series.xy[f] - hips)
+            heaped[f, feet] = hips + np.array([forward * 0.3 * torso, 0.0])
+    reference = clean(series)
+    view = estimate_view(reference)
+    expected = detect_events(reference, view)
+
+    def strike_times(events):
+        return np.sort(np.concatenate([events.heel_strike_times[s] for s in SIDES]))
+
+    def worst_shift(events):
+        found = strike_times(events)
+        return np.inf if len(found) != len(strike_times(expected)) else float(np.max(np.abs(found - strike_times(expected))))
+
+    kept = detect_events(clean(replace(series, xy=heaped)), view)
+    assert worst_shift(kept) <= 2.0 / series.sample_rate
+    assert _step_time_asymmetry(kept) < 3.0
+    monkeypatch.setattr(series_module, "drop_collapsed", lambda s: s)
+    smeared = detect_events(clean(replace(series, xy=heaped)), view)
+    assert worst_shift(smeared) > 2.0 / series.sample_rate
+
+
 def _bobbing_walker(rate: float, peaks_s: np.ndarray, duration_s: float):
     """A walker seen from the front whose mid-hip is lowest (image y largest) at `peaks_s`: a
     raised-cosine bob per step, feet and shoulders still (enough for the bob strikes)."""

@@ -32,6 +32,46 @@ def linear(n: int) -> np.ndarray:
     return np.stack([100 + 50 * t, 300 - 20 * t], axis=1)
 
 
+# --- drop_collapsed -------------------------------------------------------------------------
+
+
+def standing_body(n: int, height_px: float = 200.0) -> np.ndarray:
+    """(n, 33, 2) a walker's main joints drifting across the frame and slowly growing
+    (coming closer), everything else at the nose."""
+    t = np.arange(n) / FPS
+    scale = (height_px * (1.0 + 0.3 * t / t[-1]))[:, None]
+    x = 100.0 + 60.0 * t[:, None]
+    xy = np.zeros((n, NUM_LANDMARKS, 2))
+    joints = {Landmark.LEFT_SHOULDER: (-0.1, 0.0), Landmark.RIGHT_SHOULDER: (0.1, 0.0),
+              Landmark.LEFT_HIP: (-0.08, 0.35), Landmark.RIGHT_HIP: (0.08, 0.35),
+              Landmark.LEFT_ANKLE: (-0.08, 0.8), Landmark.RIGHT_ANKLE: (0.08, 0.8)}
+    xy[:] = np.stack([x[:, 0], 50.0 + 0 * t], axis=1)[:, None, :]
+    for joint, (dx, dy) in joints.items():
+        xy[:, joint] = np.stack([x[:, 0] + dx * scale[:, 0], 50.0 + dy * scale[:, 0]], axis=1)
+    return xy
+
+
+def test_a_collapsed_pose_is_dropped_and_bridged():
+    """Two frames where the model heaps the skeleton to a third of its size are dropped (and
+    counted), then bridged by the gap filling; a walker growing 30% as it comes closer and
+    frames with nobody found are left alone."""
+    from gaitcheck.series import drop_collapsed
+
+    body = standing_body(90)
+    heaped = body.copy()
+    hips = 0.5 * (body[40:42, Landmark.LEFT_HIP] + body[40:42, Landmark.RIGHT_HIP])
+    heaped[40:42] = hips[:, None, :] + 0.3 * (body[40:42] - hips[:, None, :])
+    heaped[70:73] = np.nan  # nobody found
+    dropped = drop_collapsed(make_series(heaped))
+    lost = np.isnan(dropped.xy[:, 0, 0])
+    assert np.array_equal(np.flatnonzero(lost), [40, 41, 70, 71, 72])
+    assert dropped.processing["collapsed_frames"] == 2
+    assert drop_collapsed(make_series(body)).processing["collapsed_frames"] == 0
+    cleaned = clean(make_series(heaped)).xy  # (clean may relabel left and right: compare midpoints)
+    ankles = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
+    np.testing.assert_allclose(cleaned[40:42][:, ankles].mean(axis=1), body[40:42][:, ankles].mean(axis=1), atol=1.0)
+
+
 # --- fill_gaps ------------------------------------------------------------------------------
 
 
