@@ -18,7 +18,7 @@ from scipy import interpolate, signal
 
 from gaitcheck.atomic import atomic_path
 from gaitcheck.errors import InputError
-from gaitcheck.landmarks import NUM_LANDMARKS, Landmark
+from gaitcheck.landmarks import NUM_LANDMARKS
 from gaitcheck.sides import unswap_frontal
 
 FORMAT = "gaitcheck/series"
@@ -100,16 +100,6 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2], edges[1::2]))
 
 
-def body_size(xy: np.ndarray) -> np.ndarray:
-    """(T,) pixels: mid-shoulder to mid-hip plus mid-hip to mid-ankle, NaN where not found."""
-    def mid(a: int, b: int) -> np.ndarray:
-        return 0.5 * (xy[:, a] + xy[:, b])
-
-    hips = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-    return (np.linalg.norm(mid(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER) - hips, axis=1)
-            + np.linalg.norm(hips - mid(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE), axis=1))
-
-
 def drop_collapsed(series: LandmarkSeries, share: float = COLLAPSE_SHARE,
                    window_s: float = COLLAPSE_WINDOW_S) -> LandmarkSeries:
     """The series without the frames where the pose model's skeleton collapsed: a body under
@@ -125,15 +115,16 @@ def drop_collapsed(series: LandmarkSeries, share: float = COLLAPSE_SHARE,
     half-lost frames (0.5-0.75 of the size, for 2-4 frames) are better left to the filter
     (with 0.6, bg_side_no_arm_swing_08's step-time asymmetry rose from 0.8 to 2.7%; with an
     extension to the frames around a collapse, md_back's from 1.9 to 22%)."""
-    size = body_size(series.xy.astype(float))
-    if len(size) < 3 or not np.isfinite(size).any():
-        return series
-    half = max(1, int(round(window_s * series.sample_rate / 2)))
-    padded = np.pad(size, half, constant_values=np.nan)
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    from gaitcheck.track import body_height  # the tracker's body size, shoulder to ankle
+
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # windows with nobody in them: NaN
-        usual = np.nanmedian(windows, axis=1)
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames and windows with nobody: NaN
+        size = np.array([body_height(pose) for pose in series.xy.astype(float)])
+        if len(size) < 3 or not np.isfinite(size).any():
+            return series
+        half = max(1, int(round(window_s * series.sample_rate / 2)))
+        padded = np.pad(size, half, constant_values=np.nan)
+        usual = np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
     with np.errstate(invalid="ignore"):
         collapsed = (size < share * usual) | (size * share > usual)
     processing = dict(series.processing, collapsed_frames=int(collapsed.sum()))
